@@ -1,0 +1,58 @@
+// Configuration. Precedence: explicit option > JITCACHE_* environment > the cache
+// directory's jitcache.conf > the user's ~/.config/jitcache/jitcache.conf > default.
+// docs/configuration.md lists every key.
+#pragma once
+
+#include <jitcache/error.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace jitcache {
+
+enum class LogLevel { error, warning, info, debug };
+
+struct Config {
+  std::filesystem::path dir;          // the local cache directory
+  uint64_t max_size = uint64_t{5} << 30;
+  uint64_t max_files = 0;             // 0: no limit on the number of files
+  int compression_level = 1;          // zstd level; 0 stores payloads uncompressed
+  bool sync = false;                  // fsync entries before they become visible
+  bool disable = false;               // no caching at all: every lookup misses
+  bool read_only = false;             // look up, never write
+  LogLevel log_level = LogLevel::warning;
+
+  // For each key, where its value came from: "default", "environment JITCACHE_X",
+  // "/path/jitcache.conf:3" or "option".
+  std::map<std::string, std::string> origins;
+};
+
+// Explicit settings (key -> value text), as a CLI or an embedding program gives them.
+using ConfigOverrides = std::map<std::string, std::string>;
+
+// Resolves the configuration from every source. An invalid value is an error naming the
+// key, the value and where it came from.
+Expected<Config> load_config(const ConfigOverrides& overrides = {});
+
+struct ConfigKeyInfo {
+  std::string name;
+  std::string env;           // the environment variable that sets it
+  std::string default_value; // as text
+  std::string description;
+};
+
+const std::vector<ConfigKeyInfo>& config_keys();
+
+// The value of one key in `config`, as text in the same syntax the config file accepts.
+Expected<std::string> config_value(const Config& config, std::string_view key);
+
+// Checks that `value` is valid for `key` without applying it.
+Expected<void> validate_config_value(std::string_view key, std::string_view value);
+
+std::filesystem::path default_cache_dir();
+std::filesystem::path user_config_path();
+
+} // namespace jitcache

@@ -1,0 +1,31 @@
+// The embedding API in one include: build a key, look it up, store what you compiled.
+//
+//   auto config = jitcache::load_config();
+//   auto cache = jitcache::open_local_store(*config);
+//   jitcache::KeyBuilder kb;
+//   kb.add_string("source", source).add_string("flags", flags);
+//   auto key = kb.build();
+//   auto found = cache->get(key, "kernel");
+//   if (!found || found->empty()) { /* compile, then */ cache->put(entry); }
+#pragma once
+
+#include <jitcache/bytes.hpp>
+#include <jitcache/config.hpp>
+#include <jitcache/entry.hpp>
+#include <jitcache/error.hpp>
+#include <jitcache/key.hpp>
+#include <jitcache/key_builder.hpp>
+#include <jitcache/store.hpp>
+
+#include <memory>
+#include <string_view>
+
+namespace jitcache {
+
+std::string_view version();
+
+// The local directory store for `config`. It never fails: an unusable directory yields a
+// store that misses and drops writes, after one warning that says why.
+std::unique_ptr<Store> open_local_store(const Config& config);
+
+} // namespace jitcache

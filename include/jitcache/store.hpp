@@ -1,0 +1,38 @@
+// Store: where entries live. The local directory (the embedded default), the remote tiers
+// and the tiered combination all implement this one small interface.
+#pragma once
+
+#include <jitcache/entry.hpp>
+#include <jitcache/error.hpp>
+#include <jitcache/key.hpp>
+
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace jitcache {
+
+class Store {
+public:
+  virtual ~Store() = default;
+
+  // A short name for logs and statistics: "local", "redis", "http", ...
+  virtual std::string_view tier() const = 0;
+
+  // Every stored variant of `key`, newest first; an empty list is a miss. `kind` is the
+  // artifact kind the caller expects, used for statistics. An error is also a miss to the
+  // caller: the store has already counted and logged it.
+  virtual Expected<std::vector<Entry>> get(const Key& key, std::string_view kind) = 0;
+
+  // Stores one variant. It replaces the variant of the same key with the same guard and
+  // keeps the others.
+  virtual Expected<void> put(const Entry& entry) = 0;
+
+  // Removes every variant of `key`; returns whether anything was there.
+  virtual Expected<bool> remove(const Key& key) = 0;
+
+  // Calls `visit` for each stored key until it returns false.
+  virtual Expected<void> for_each_key(const std::function<bool(const Key&)>& visit) = 0;
+};
+
+} // namespace jitcache

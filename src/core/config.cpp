@@ -1,0 +1,302 @@
+#include <jitcache/config.hpp>
+
+#include "core/config_file.hpp"
+#include "util/files.hpp"
+#include "util/log.hpp"
+#include "util/size.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+
+namespace jitcache {
+
+namespace {
+
+using SettingList = std::vector<core::ConfigSetting>;
+using Apply = std::function<Expected<void>(Config&, std::string_view)>;
+using Show = std::function<std::string(const Config&)>;
+
+struct KeyDefinition {
+  ConfigKeyInfo info;
+  Apply apply; // parses and stores; the error text says what was expected
+  Show show;
+};
+
+Expected<void>
+expected_error(std::string message)
+{
+  return make_error(ErrorCode::config, std::move(message));
+}
+
+Expected<bool>
+parse_bool(std::string_view text)
+{
+  if (text == "true" || text == "1" || text == "yes" || text == "on") {
+    return true;
+  }
+  if (text == "false" || text == "0" || text == "no" || text == "off") {
+    return false;
+  }
+  return make_error(ErrorCode::config, "expected true or false");
+}
+
+template <typename Int>
+Expected<Int>
+parse_int(std::string_view text, Int low, Int high)
+{
+  Int value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high) {
+    return make_error(ErrorCode::config, fmt::format("expected a whole number from {} to {}", low, high));
+  }
+  return value;
+}
+
+Apply
+bool_key(bool Config::*member)
+{
+  return [member](Config& config, std::string_view text) -> Expected<void> {
+    auto value = parse_bool(text);
+    if (!value) {
+      return std::unexpected(value.error());
+    }
+    config.*member = *value;
+    return {};
+  };
+}
+
+Show
+show_bool(bool Config::*member)
+{
+  return [member](const Config& config) { return std::string(config.*member ? "true" : "false"); };
+}
+
+const std::vector<KeyDefinition>&
+definitions()
+{
+  static const std::vector<KeyDefinition> table = {
+    {{"dir", "JITCACHE_DIR", "$XDG_CACHE_HOME/jitcache or ~/.cache/jitcache",
+      "The local cache directory."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       if (text.empty()) {
+         return expected_error("expected a directory path");
+       }
+       config.dir = util::expand_home(text);
+       return {};
+     },
+     [](const Config& config) { return config.dir.string(); }},
+    {{"max_size", "JITCACHE_MAX_SIZE", "5G",
+      "Bound on the local cache's size; K, M, G and T suffixes are powers of 1024."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto size = util::parse_size(text);
+       if (!size) {
+         return expected_error("expected a size such as 500M or 5G");
+       }
+       config.max_size = *size;
+       return {};
+     },
+     [](const Config& config) { return util::format_size(config.max_size); }},
+    {{"max_files", "JITCACHE_MAX_FILES", "0", "Bound on the number of entry files; 0 means none."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto value = parse_int<uint64_t>(text, 0, uint64_t{1} << 40);
+       if (!value) {
+         return std::unexpected(value.error());
+       }
+       config.max_files = *value;
+       return {};
+     },
+     [](const Config& config) { return fmt::format("{}", config.max_files); }},
+    {{"compression_level", "JITCACHE_COMPRESSION_LEVEL", "1",
+      "zstd level for stored payloads, -7 (fastest) to 19 (smallest); 0 stores them uncompressed."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto value = parse_int<int>(text, -7, 19);
+       if (!value) {
+         return std::unexpected(value.error());
+       }
+       config.compression_level = *value;
+       return {};
+     },
+     [](const Config& config) { return fmt::format("{}", config.compression_level); }},
+    {{"sync", "JITCACHE_SYNC", "false",
+      "fsync each entry before it becomes visible (survives power loss; slower writes)."},
+     bool_key(&Config::sync), show_bool(&Config::sync)},
+    {{"disable", "JITCACHE_DISABLE", "false", "Turn caching off: every lookup misses, nothing is stored."},
+     bool_key(&Config::disable), show_bool(&Config::disable)},
+    {{"read_only", "JITCACHE_READ_ONLY", "false", "Look entries up but never write any."},
+     bool_key(&Config::read_only), show_bool(&Config::read_only)},
+    {{"log_level", "JITCACHE_LOG", "warning", "Logging to stderr: error, warning, info or debug."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto level = util::parse_log_level(text);
+       if (!level) {
+         return expected_error("expected error, warning, info or debug");
+       }
+       config.log_level = *level;
+       return {};
+     },
+     [](const Config& config) { return std::string(util::to_string(config.log_level)); }},
+  };
+  return table;
+}
+
+const KeyDefinition*
+find_definition(std::string_view key)
+{
+  const auto& table = definitions();
+  const auto it = std::find_if(table.begin(), table.end(),
+                               [&](const KeyDefinition& d) { return d.info.name == key; });
+  return it == table.end() ? nullptr : &*it;
+}
+
+Expected<void>
+unknown_key(std::string_view key, std::string_view origin)
+{
+  std::vector<std::string> names;
+  for (const auto& d : definitions()) {
+    names.push_back(d.info.name);
+  }
+  return make_error(ErrorCode::config, fmt::format("{}: unknown configuration key '{}' (known: {})",
+                                                   origin, key, fmt::join(names, ", ")));
+}
+
+Expected<void>
+apply_setting(Config& config, const core::ConfigSetting& setting)
+{
+  const auto* definition = find_definition(setting.key);
+  if (!definition) {
+    return unknown_key(setting.key, setting.origin);
+  }
+  if (auto ok = definition->apply(config, setting.value); !ok) {
+    return make_error(ErrorCode::config,
+                      fmt::format("invalid value '{}' for key '{}' (from {}): {}", setting.value,
+                                  setting.key, setting.origin, ok.error().message));
+  }
+  config.origins[setting.key] = setting.origin;
+  return {};
+}
+
+std::vector<core::ConfigSetting>
+environment_settings()
+{
+  std::vector<core::ConfigSetting> settings;
+  for (const auto& d : definitions()) {
+    const char* value = std::getenv(d.info.env.c_str());
+    if (value && *value) {
+      settings.push_back({d.info.name, value, "environment " + d.info.env});
+    }
+  }
+  return settings;
+}
+
+std::filesystem::path
+home_relative(const char* xdg_variable, std::string_view fallback)
+{
+  const char* xdg = std::getenv(xdg_variable);
+  if (xdg && *xdg) {
+    return std::filesystem::path(xdg);
+  }
+  return util::expand_home(fallback);
+}
+
+} // namespace
+
+std::filesystem::path
+default_cache_dir()
+{
+  return home_relative("XDG_CACHE_HOME", "~/.cache") / "jitcache";
+}
+
+std::filesystem::path
+user_config_path()
+{
+  return home_relative("XDG_CONFIG_HOME", "~/.config") / "jitcache" / "jitcache.conf";
+}
+
+const std::vector<ConfigKeyInfo>&
+config_keys()
+{
+  static const std::vector<ConfigKeyInfo> keys = [] {
+    std::vector<ConfigKeyInfo> result;
+    for (const auto& d : definitions()) {
+      result.push_back(d.info);
+    }
+    return result;
+  }();
+  return keys;
+}
+
+Expected<std::string>
+config_value(const Config& config, std::string_view key)
+{
+  const auto* definition = find_definition(key);
+  if (!definition) {
+    return std::unexpected(unknown_key(key, "config").error());
+  }
+  return definition->show(config);
+}
+
+Expected<void>
+validate_config_value(std::string_view key, std::string_view value)
+{
+  Config scratch;
+  return apply_setting(scratch, {std::string(key), std::string(value), "the command line"});
+}
+
+Expected<Config>
+load_config(const ConfigOverrides& overrides)
+{
+  Config config;
+  for (const auto& d : definitions()) {
+    config.origins[d.info.name] = "default";
+  }
+  config.dir = default_cache_dir();
+
+  auto user_settings = core::read_config_file(user_config_path());
+  if (!user_settings) {
+    return std::unexpected(user_settings.error());
+  }
+  const auto env_settings = environment_settings();
+  std::vector<core::ConfigSetting> explicit_settings;
+  for (const auto& [key, value] : overrides) {
+    explicit_settings.push_back({key, value, "option"});
+  }
+
+  // The directory decides which cache config file applies, so it is resolved first.
+  const SettingList* dir_sources[] = {&*user_settings, &env_settings, &explicit_settings};
+  for (const SettingList* source : dir_sources) {
+    for (const auto& setting : *source) {
+      if (setting.key == "dir") {
+        if (auto ok = apply_setting(config, setting); !ok) {
+          return std::unexpected(ok.error());
+        }
+      }
+    }
+  }
+  auto dir_settings = core::read_config_file(config.dir / "jitcache.conf");
+  if (!dir_settings) {
+    return std::unexpected(dir_settings.error());
+  }
+  for (const auto& setting : *dir_settings) {
+    if (setting.key == "dir") {
+      return make_error(ErrorCode::config,
+                        fmt::format("{}: key 'dir' cannot be set inside the cache directory's own "
+                                    "config file",
+                                    setting.origin));
+    }
+  }
+
+  const SettingList* sources[] = {&*user_settings, &*dir_settings, &env_settings, &explicit_settings};
+  for (const SettingList* source : sources) {
+    for (const auto& setting : *source) {
+      if (auto ok = apply_setting(config, setting); !ok) {
+        return std::unexpected(ok.error());
+      }
+    }
+  }
+  return config;
+}
+
+} // namespace jitcache

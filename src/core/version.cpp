@@ -1,0 +1,11 @@
+#include <jitcache/jitcache.hpp>
+
+namespace jitcache {
+
+std::string_view
+version()
+{
+  return JITCACHE_VERSION;
+}
+
+} // namespace jitcache

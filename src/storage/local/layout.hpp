@@ -1,0 +1,61 @@
+// Where a local cache keeps its files.
+//
+//   <dir>/jitcache.conf              configuration (optional)
+//   <dir>/CACHEDIR.TAG               tells backup tools to skip the directory
+//   <dir>/<s>/stats                  counters of shard s (one hex digit: 16 shards)
+//   <dir>/<s>/trim.lock              held while shard s is trimmed
+//   <dir>/<s>/<bb>/<64-hex key>      the entry file: every variant of one key
+//   <dir>/<s>/<bb>/.tmp-*            a write in progress (or a stale one, removed by trims)
+//
+// The shard is the key's first hex digit and the bucket <bb> the next two, so 4,096 bucket
+// directories share the entries and none grows large.
+#pragma once
+
+#include <jitcache/key.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+namespace jitcache::storage::local {
+
+inline constexpr int k_shard_count = 16;
+
+// Space an entry file is counted as using: its size rounded up to a 4 KiB block, which is
+// what it costs on common file systems. Puts, trims and recounts all count this way.
+inline uint64_t
+disk_size(uint64_t file_size)
+{
+  return (file_size + 4095) & ~uint64_t{4095};
+}
+
+struct StoredFile {
+  std::filesystem::path path;
+  std::optional<Key> key; // nullopt for temporary files
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+};
+
+class Layout {
+public:
+  explicit Layout(std::filesystem::path root) : m_root(std::move(root)) {}
+
+  const std::filesystem::path& root() const { return m_root; }
+  static int shard_of(const Key& key) { return key.digest()[0] >> 4; }
+  std::filesystem::path shard_dir(int shard) const;
+  std::filesystem::path bucket_dir(const Key& key) const;
+  std::filesystem::path entry_path(const Key& key) const;
+  std::filesystem::path stats_path(int shard) const { return shard_dir(shard) / "stats"; }
+  std::filesystem::path trim_lock_path(int shard) const { return shard_dir(shard) / "trim.lock"; }
+  std::filesystem::path config_path() const { return m_root / "jitcache.conf"; }
+
+  // Visits every entry file and temporary file of a shard. Files that vanish meanwhile are
+  // skipped; other files are ignored.
+  void scan_shard(int shard, const std::function<void(const StoredFile&)>& visit) const;
+
+private:
+  std::filesystem::path m_root;
+};
+
+} // namespace jitcache::storage::local

@@ -1,0 +1,158 @@
+#include "util/files.hpp"
+
+#include "util/atomic_file.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace jitcache::util {
+
+UniqueFd&
+UniqueFd::operator=(UniqueFd&& other) noexcept
+{
+  if (this != &other) {
+    reset();
+    m_fd = other.release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd()
+{
+  reset();
+}
+
+int
+UniqueFd::release()
+{
+  const int fd = m_fd;
+  m_fd = -1;
+  return fd;
+}
+
+void
+UniqueFd::reset()
+{
+  if (m_fd >= 0) {
+    ::close(m_fd);
+    m_fd = -1;
+  }
+}
+
+Error
+errno_error(std::string_view what, const std::filesystem::path& path, int err)
+{
+  ErrorCode code = ErrorCode::io;
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG) {
+    code = ErrorCode::no_space;
+  } else if (err == ENOENT) {
+    code = ErrorCode::not_found;
+  }
+  return Error{code, fmt::format("{} {}: {}", what, path.string(), std::strerror(err))};
+}
+
+Expected<std::vector<uint8_t>>
+read_fd(int fd, const std::filesystem::path& path)
+{
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    return std::unexpected(errno_error("cannot stat", path, errno));
+  }
+  std::vector<uint8_t> data(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (true) {
+    if (done == data.size()) {
+      data.resize(data.size() + 4096); // the file may have grown since fstat
+    }
+    const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return std::unexpected(errno_error("cannot read", path, errno));
+    }
+    if (n == 0) {
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  data.resize(done);
+  return data;
+}
+
+Expected<std::vector<uint8_t>>
+read_file(const std::filesystem::path& path)
+{
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    return std::unexpected(errno_error("cannot open", path, errno));
+  }
+  return read_fd(fd.get(), path);
+}
+
+Expected<void>
+write_fd(int fd, std::span<const uint8_t> data, const std::filesystem::path& path)
+{
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return std::unexpected(errno_error("cannot write", path, errno));
+    }
+    data = data.subspan(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+Expected<void>
+write_file_atomic(const std::filesystem::path& path, std::span<const uint8_t> data, bool sync)
+{
+  auto file = AtomicFile::create(path);
+  if (!file) {
+    return std::unexpected(file.error());
+  }
+  if (auto written = file->write(data); !written) {
+    return written;
+  }
+  return file->commit(sync);
+}
+
+Expected<void>
+write_file_atomic(const std::filesystem::path& path, std::string_view text, bool sync)
+{
+  return write_file_atomic(
+    path, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()), sync);
+}
+
+Expected<void>
+create_directories(const std::filesystem::path& path)
+{
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) {
+    return std::unexpected(errno_error("cannot create directory", path, ec.value()));
+  }
+  return {};
+}
+
+std::filesystem::path
+expand_home(std::string_view path)
+{
+  if (path.starts_with("~/")) {
+    const char* home = std::getenv("HOME");
+    if (home && *home) {
+      return std::filesystem::path(home) / path.substr(2);
+    }
+  }
+  return std::filesystem::path(path);
+}
+
+} // namespace jitcache::util

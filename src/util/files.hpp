@@ -1,0 +1,54 @@
+// Small file-system helpers that return Expected instead of throwing or setting errno.
+#pragma once
+
+#include <jitcache/error.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jitcache::util {
+
+// An owned file descriptor, closed on destruction.
+class UniqueFd {
+public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : m_fd(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : m_fd(other.release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+
+  int get() const { return m_fd; }
+  explicit operator bool() const { return m_fd >= 0; }
+  int release();
+  void reset();
+
+private:
+  int m_fd = -1;
+};
+
+// An Error for a failed system call: ENOSPC, EDQUOT and EFBIG map to no_space, ENOENT to
+// not_found, the rest to io. The message reads "<what> <path>: <strerror>".
+Error errno_error(std::string_view what, const std::filesystem::path& path, int err);
+
+Expected<std::vector<uint8_t>> read_file(const std::filesystem::path& path);
+Expected<std::vector<uint8_t>> read_fd(int fd, const std::filesystem::path& path);
+Expected<void> write_fd(int fd, std::span<const uint8_t> data, const std::filesystem::path& path);
+
+// Writes `data` to `path` atomically (temporary file, then rename).
+Expected<void> write_file_atomic(const std::filesystem::path& path, std::span<const uint8_t> data,
+                                 bool sync = false);
+Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_view text,
+                                 bool sync = false);
+
+Expected<void> create_directories(const std::filesystem::path& path);
+
+// Expands a leading "~/" with $HOME.
+std::filesystem::path expand_home(std::string_view path);
+
+} // namespace jitcache::util

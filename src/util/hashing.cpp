@@ -1,0 +1,90 @@
+#include "util/hashing.hpp"
+
+#include <sodium.h>
+#include <xxhash.h>
+
+#include <stdexcept>
+
+namespace jitcache::util {
+
+namespace {
+
+void
+ensure_sodium_initialized()
+{
+  // sodium_init is thread-safe and idempotent; it returns -1 only if the library is unusable.
+  static const bool k_ready = sodium_init() >= 0;
+  if (!k_ready) {
+    throw std::runtime_error("libsodium failed to initialize");
+  }
+}
+
+} // namespace
+
+Blake2b::Blake2b()
+{
+  ensure_sodium_initialized();
+  crypto_generichash_init(&m_state, nullptr, 0, k_digest_size);
+}
+
+Blake2b&
+Blake2b::update(std::span<const uint8_t> data)
+{
+  crypto_generichash_update(&m_state, data.data(), data.size());
+  return *this;
+}
+
+Blake2b&
+Blake2b::update(std::string_view text)
+{
+  return update(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+Blake2b&
+Blake2b::update_u8(uint8_t value)
+{
+  return update(std::span(&value, 1));
+}
+
+Blake2b&
+Blake2b::update_u32(uint32_t value)
+{
+  uint8_t bytes[4];
+  for (int i = 0; i < 4; ++i) {
+    bytes[i] = static_cast<uint8_t>(value >> (8 * i));
+  }
+  return update(bytes);
+}
+
+Blake2b&
+Blake2b::update_u64(uint64_t value)
+{
+  uint8_t bytes[8];
+  for (int i = 0; i < 8; ++i) {
+    bytes[i] = static_cast<uint8_t>(value >> (8 * i));
+  }
+  return update(bytes);
+}
+
+Digest
+Blake2b::finish()
+{
+  Digest digest;
+  crypto_generichash_final(&m_state, digest.data(), digest.size());
+  return digest;
+}
+
+Digest
+blake2b_256(std::span<const uint8_t> data)
+{
+  return Blake2b().update(data).finish();
+}
+
+Checksum128
+xxh3_128(std::span<const uint8_t> data)
+{
+  const XXH128_hash_t hash = XXH3_128bits(data.data(), data.size());
+  return {hash.low64, hash.high64};
+}
+
+} // namespace jitcache::util

@@ -1,0 +1,18 @@
+// Human sizes and durations: "500M" and "5G" in configuration, "1.2 GiB" and "3.4 s" in output.
+#pragma once
+
+#include <jitcache/error.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace jitcache::util {
+
+// A number with an optional binary suffix: K, M, G, T (also KB/KiB, ..., any case).
+// "500M" is 500 MiB; a bare number is bytes.
+Expected<uint64_t> parse_size(std::string_view text);
+std::string format_size(uint64_t bytes);
+std::string format_duration_ms(uint64_t ms);
+
+} // namespace jitcache::util
