@@ -20,7 +20,8 @@ public:
   virtual std::string_view tier() const = 0;
 
   // Every stored variant of `key`, newest first; an empty list is a miss. `kind` is the
-  // artifact kind the caller expects, used for statistics. An error is also a miss to the
+  // artifact kind the caller expects, used for statistics (empty: count a hit under the kind
+  // found, a miss under "unknown"). An error is also a miss to the
   // caller: the store has already counted and logged it.
   virtual Expected<std::vector<Entry>> get(const Key& key, std::string_view kind) = 0;
 

@@ -221,6 +221,9 @@ LocalStore::inspect(const Key& key, const core::DecodeOptions& options) const
 Expected<std::vector<Entry>>
 LocalStore::get(const Key& key, std::string_view kind)
 {
+  if (kind.empty()) {
+    kind = "unknown"; // a hit is counted under the kind it finds; see below
+  }
   if (m_access == Access::off) {
     return std::vector<Entry>{};
   }
@@ -283,7 +286,7 @@ LocalStore::get(const Key& key, std::string_view kind)
   {
     std::lock_guard lock(m_pending_mutex);
     if (m_access == Access::read_write) {
-      m_pending.add(core::counter::hit(tier(), kind));
+      m_pending.add(core::counter::hit(tier(), kind == "unknown" ? entries.front().kind : kind));
       m_pending.add(core::counter::bytes_read, size);
       m_pending.add(core::counter::time_saved_ms, entries.front().compile_ms);
       maybe_flush_locked();

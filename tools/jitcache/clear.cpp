@@ -1,0 +1,25 @@
+// jitcache clear: remove every entry (statistics and configuration stay).
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+namespace jitcache::cli {
+
+void
+add_clear_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
+{
+  auto* command = app.add_subcommand("clear", "Remove every entry (statistics and configuration stay)");
+  command->callback([&global, &chosen] {
+    chosen = [&global] {
+      auto store = open_writable_store(global);
+      auto removed = store->clear();
+      if (!removed) {
+        throw Failure(removed.error().message);
+      }
+      fmt::print("Removed {} entry files\n", *removed);
+      return k_exit_ok;
+    };
+  });
+}
+
+} // namespace jitcache::cli

@@ -1,0 +1,92 @@
+// jitcache config show [--json] | get KEY | set KEY VALUE
+// `set` writes the cache directory's jitcache.conf, which applies to every user of the cache.
+#include "cli.hpp"
+
+#include "core/config_file.hpp"
+
+#include <fmt/format.h>
+
+namespace jitcache::cli {
+
+namespace {
+
+int
+run_show(const GlobalOptions& global, bool json)
+{
+  const auto config = load_cli_config(global);
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& key : config_keys()) {
+    const auto value = config_value(config, key.name).value();
+    const auto origin = config.origins.at(key.name);
+    if (json) {
+      rows.push_back({{"key", key.name}, {"value", value}, {"origin", origin}, {"env", key.env}});
+    } else {
+      fmt::print("{:<18} = {:<28} ({})\n", key.name, value, origin);
+    }
+  }
+  if (json) {
+    print_json(rows);
+  }
+  return k_exit_ok;
+}
+
+int
+run_get(const GlobalOptions& global, const std::string& key)
+{
+  const auto config = load_cli_config(global);
+  auto value = config_value(config, key);
+  if (!value) {
+    throw UsageError(value.error().message);
+  }
+  fmt::print("{}\n", *value);
+  return k_exit_ok;
+}
+
+int
+run_set(const GlobalOptions& global, const std::string& key, const std::string& value)
+{
+  if (key == "dir") {
+    throw UsageError("'dir' cannot be set inside the cache directory; use --cache-dir, JITCACHE_DIR "
+                     "or " + user_config_path().string());
+  }
+  if (auto valid = validate_config_value(key, value); !valid) {
+    throw UsageError(valid.error().message);
+  }
+  const auto config = load_cli_config(global);
+  const auto path = config.dir / "jitcache.conf";
+  if (auto written = core::update_config_file(path, key, value); !written) {
+    throw Failure(written.error().message);
+  }
+  fmt::print("Set {} = {} in {}\n", key, value, path.string());
+  return k_exit_ok;
+}
+
+} // namespace
+
+void
+add_config_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
+{
+  auto* command = app.add_subcommand("config", "Show, get or set configuration");
+  command->require_subcommand(1);
+
+  auto* show = command->add_subcommand("show", "Every key with its value and where it came from");
+  auto json = std::make_shared<bool>(false);
+  show->add_flag("--json", *json, "Print a JSON array");
+  show->callback([&global, &chosen, json] { chosen = [&global, json] { return run_show(global, *json); }; });
+
+  auto* get = command->add_subcommand("get", "Print one key's value");
+  auto get_key = std::make_shared<std::string>();
+  get->add_option("KEY", *get_key, "Configuration key")->required();
+  get->callback([&global, &chosen, get_key] { chosen = [&global, get_key] { return run_get(global, *get_key); }; });
+
+  auto* set = command->add_subcommand("set", "Set a key in the cache directory's jitcache.conf");
+  auto set_key = std::make_shared<std::string>();
+  auto set_value = std::make_shared<std::string>();
+  set->add_option("KEY", *set_key, "Configuration key")->required();
+  set->add_option("VALUE", *set_value, "New value")->required();
+  set->callback([&global, &chosen, set_key, set_value] {
+    chosen = [&global, set_key, set_value] { return run_set(global, *set_key, *set_value); };
+  });
+}
+
+} // namespace jitcache::cli

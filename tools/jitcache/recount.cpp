@@ -1,0 +1,27 @@
+// jitcache recount: rebuild the file and size counters from the entry files.
+#include "cli.hpp"
+
+#include "util/size.hpp"
+
+#include <fmt/format.h>
+
+namespace jitcache::cli {
+
+void
+add_recount_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
+{
+  auto* command = app.add_subcommand("recount", "Rebuild the file and size counters from the files");
+  command->callback([&global, &chosen] {
+    chosen = [&global] {
+      auto store = open_writable_store(global);
+      auto report = store->recount();
+      if (!report) {
+        throw Failure(report.error().message);
+      }
+      fmt::print("Counted {} files ({})\n", report->files_after, util::format_size(report->bytes_after));
+      return k_exit_ok;
+    };
+  });
+}
+
+} // namespace jitcache::cli

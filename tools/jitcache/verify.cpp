@@ -1,0 +1,93 @@
+// jitcache verify [--repair] [--json]: check every entry file; with --repair remove bad ones.
+// Exit 0 when no bad entry is left, 1 otherwise.
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+namespace jitcache::cli {
+
+namespace {
+
+struct VerifyOptions {
+  bool repair = false;
+  bool json = false;
+};
+
+struct BadFile {
+  std::string path;
+  std::string problem;
+  bool removed = false;
+};
+
+int
+run_verify(const GlobalOptions& global, const VerifyOptions& options)
+{
+  auto store = options.repair ? open_writable_store(global) : open_cli_store(global);
+  uint64_t checked = 0;
+  uint64_t incompatible = 0;
+  std::vector<BadFile> bad;
+  for (int shard = 0; shard < storage::local::k_shard_count; ++shard) {
+    store->layout().scan_shard(shard, [&](const storage::local::StoredFile& file) {
+      if (!file.key) {
+        return;
+      }
+      ++checked;
+      auto records = store->inspect(*file.key);
+      if (records) {
+        return;
+      }
+      if (records.error().code == ErrorCode::unsupported) {
+        ++incompatible;
+      } else if (records.error().code != ErrorCode::not_found) { // not_found: removed meanwhile
+        bad.push_back({file.path.string(), records.error().message, false});
+      }
+    });
+  }
+  if (options.repair) {
+    for (auto& file : bad) {
+      file.removed = ::unlink(file.path.c_str()) == 0;
+    }
+    if (!bad.empty()) {
+      if (auto counted = store->recount(); !counted) {
+        throw Failure(counted.error().message);
+      }
+    }
+  }
+  const auto remaining = std::count_if(bad.begin(), bad.end(), [](const BadFile& f) { return !f.removed; });
+
+  if (options.json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& file : bad) {
+      rows.push_back({{"path", file.path}, {"problem", file.problem}, {"removed", file.removed}});
+    }
+    print_json({{"checked", checked}, {"bad", rows}, {"incompatible", incompatible},
+                {"remaining_bad", remaining}});
+  } else {
+    for (const auto& file : bad) {
+      fmt::print("{}: {}{}\n", file.removed ? "removed" : "bad", file.problem,
+                 file.problem.find(file.path) == std::string::npos ? " (" + file.path + ")" : "");
+    }
+    fmt::print("Checked {} entry files: {} bad{}, {} written by a newer jitcache\n", checked,
+               bad.size(), options.repair ? fmt::format(" ({} removed)", bad.size() - remaining) : "",
+               incompatible);
+  }
+  return remaining == 0 ? k_exit_ok : k_exit_problems;
+}
+
+} // namespace
+
+void
+add_verify_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
+{
+  auto* command = app.add_subcommand("verify", "Check every entry; exit 1 if any is bad");
+  auto options = std::make_shared<VerifyOptions>();
+  command->add_flag("--repair", options->repair, "Remove bad entries");
+  command->add_flag("--json", options->json, "Print one JSON object");
+  command->callback([&global, &chosen, options] {
+    chosen = [&global, options] { return run_verify(global, *options); };
+  });
+}
+
+} // namespace jitcache::cli
