@@ -99,7 +99,7 @@ definitions()
        config.max_size = *size;
        return {};
      },
-     [](const Config& config) { return util::format_size(config.max_size); }},
+     [](const Config& config) { return util::format_size_setting(config.max_size); }},
     {{"max_files", "JITCACHE_MAX_FILES", "0", "Bound on the number of entry files; 0 means none."},
      [](Config& config, std::string_view text) -> Expected<void> {
        auto value = parse_int<uint64_t>(text, 0, uint64_t{1} << 40);

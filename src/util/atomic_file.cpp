@@ -4,19 +4,27 @@
 
 #include <cerrno>
 #include <fcntl.h>
-#include <random>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <atomic>
+#include <sys/random.h>
 #include <unistd.h>
 
 namespace jitcache::util {
 
 namespace {
 
+// Fresh randomness per call from the kernel: a user-space generator's state would be
+// copied into forked children, which would then pick the same names.
 std::string
 random_suffix()
 {
-  thread_local std::mt19937_64 generator{std::random_device{}() ^
-                                         static_cast<uint64_t>(::getpid()) << 32};
-  return fmt::format("{:016x}", generator());
+  uint64_t value = 0;
+  if (::getrandom(&value, sizeof value, 0) != sizeof value) {
+    static std::atomic<uint64_t> counter{0};
+    value = (uint64_t{static_cast<uint32_t>(::getpid())} << 32) ^ ++counter;
+  }
+  return fmt::format("{}.{:016x}", ::getpid(), value);
 }
 
 } // namespace
@@ -53,7 +61,7 @@ AtomicFile::write(std::span<const uint8_t> data)
   return write_fd(m_fd.get(), data, m_temp);
 }
 
-Expected<void>
+Expected<AtomicFile::Committed>
 AtomicFile::commit(bool sync)
 {
   if (sync && ::fsync(m_fd.get()) != 0) {
@@ -65,12 +73,28 @@ AtomicFile::commit(bool sync)
     ::unlink(m_temp.c_str());
     return std::unexpected(errno_error("cannot close", m_temp, err));
   }
+  // Trying a rename that refuses to replace first tells exactly whether this write added a
+  // file, which keeps the cache's file counters right under concurrent writers.
+  Committed committed;
+  if (::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_destination.c_str(), RENAME_NOREPLACE) == 0) {
+    return committed;
+  }
+  if (errno != EEXIST && errno != EINVAL && errno != ENOSYS) {
+    const int err = errno;
+    ::unlink(m_temp.c_str());
+    return std::unexpected(errno_error("cannot rename into", m_destination, err));
+  }
+  struct stat old {};
+  if (::stat(m_destination.c_str(), &old) == 0) {
+    committed.replaced = true;
+    committed.replaced_size = static_cast<uint64_t>(old.st_size);
+  }
   if (::rename(m_temp.c_str(), m_destination.c_str()) != 0) {
     const int err = errno;
     ::unlink(m_temp.c_str());
     return std::unexpected(errno_error("cannot rename into", m_destination, err));
   }
-  return {};
+  return committed;
 }
 
 } // namespace jitcache::util

@@ -23,8 +23,13 @@ public:
   ~AtomicFile(); // removes the temporary unless committed
 
   Expected<void> write(std::span<const uint8_t> data);
-  // Optionally fsyncs, then renames over the destination.
-  Expected<void> commit(bool sync);
+  // Optionally fsyncs, then renames over the destination. Tells whether a file was replaced
+  // and how large it was just before (best effort: another writer may still race us).
+  struct Committed {
+    bool replaced = false;
+    uint64_t replaced_size = 0;
+  };
+  Expected<Committed> commit(bool sync);
 
   const std::filesystem::path& temp_path() const { return m_temp; }
 

@@ -122,7 +122,11 @@ write_file_atomic(const std::filesystem::path& path, std::span<const uint8_t> da
   if (auto written = file->write(data); !written) {
     return written;
   }
-  return file->commit(sync);
+  auto committed = file->commit(sync);
+  if (!committed) {
+    return std::unexpected(committed.error());
+  }
+  return {};
 }
 
 Expected<void>

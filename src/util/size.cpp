@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <utility>
 
 namespace jitcache::util {
 
@@ -60,6 +61,19 @@ format_size(uint64_t bytes)
     ++unit;
   }
   return fmt::format("{:.1f} {}", value, k_units[unit]);
+}
+
+std::string
+format_size_setting(uint64_t bytes)
+{
+  static constexpr std::pair<int, char> k_units[] = {{40, 'T'}, {30, 'G'}, {20, 'M'}, {10, 'K'}};
+  for (const auto& [shift, suffix] : k_units) {
+    const uint64_t unit = uint64_t{1} << shift;
+    if (bytes != 0 && bytes % unit == 0) {
+      return fmt::format("{}{}", bytes / unit, suffix);
+    }
+  }
+  return fmt::format("{}", bytes);
 }
 
 std::string

@@ -13,6 +13,8 @@ namespace jitcache::util {
 // "500M" is 500 MiB; a bare number is bytes.
 Expected<uint64_t> parse_size(std::string_view text);
 std::string format_size(uint64_t bytes);
+// The shortest exact form parse_size reads back: "5G", "512M", "1000".
+std::string format_size_setting(uint64_t bytes);
 std::string format_duration_ms(uint64_t ms);
 
 } // namespace jitcache::util

@@ -62,6 +62,16 @@ open_directory(const Config& config)
   return Access::read_write;
 }
 
+// One shard's part of the bounds, never rounded down to 0 (which would mean "no bound").
+Limits
+shard_share(const Limits& limits)
+{
+  auto part = [](uint64_t bound) {
+    return bound == 0 ? 0 : std::max<uint64_t>(1, bound / k_shard_count);
+  };
+  return Limits{part(limits.max_bytes), part(limits.max_files)};
+}
+
 int64_t
 mtime_ns(const struct stat& st)
 {
@@ -322,10 +332,8 @@ LocalStore::put(const Entry& entry)
 
   // Keep the other variants of this key: every record whose guard differs, newest first.
   std::vector<uint8_t> kept;
-  uint64_t old_size = 0;
   const auto path = m_layout.entry_path(entry.key);
   if (auto old_bytes = util::read_file(path)) {
-    old_size = old_bytes->size();
     const auto buffer = Bytes::adopt(std::move(*old_bytes));
     core::DecodeOptions options;
     options.decompress = false;
@@ -344,7 +352,7 @@ LocalStore::put(const Entry& entry)
       record(core::counter::corrupt);
     }
   }
-  if (auto written = write_entry_file(entry.key, entry.kind, *record_bytes, kept, old_size); !written) {
+  if (auto written = write_entry_file(entry.key, entry.kind, *record_bytes, kept); !written) {
     return written;
   }
   return {};
@@ -353,7 +361,7 @@ LocalStore::put(const Entry& entry)
 Expected<void>
 LocalStore::write_entry_file(const Key& key, std::string_view kind,
                              const std::vector<uint8_t>& record_bytes,
-                             const std::vector<uint8_t>& kept_records, uint64_t old_size)
+                             const std::vector<uint8_t>& kept_records)
 {
   const auto path = m_layout.entry_path(key);
   auto file = util::AtomicFile::create(path);
@@ -368,24 +376,23 @@ LocalStore::write_entry_file(const Key& key, std::string_view kind,
   if (written && !kept_records.empty()) {
     written = file->write(kept_records);
   }
-  if (written) {
-    written = file->commit(m_config.sync);
-  }
-  if (!written) {
-    const bool full = written.error().code == ErrorCode::no_space;
+  Expected<util::AtomicFile::Committed> committed =
+    written ? file->commit(m_config.sync) : std::unexpected(written.error());
+  if (!committed) {
+    const bool full = committed.error().code == ErrorCode::no_space;
     record(core::counter::error(full ? "no_space" : "write"));
     util::warn_once(full ? "local:no_space" : "local:write",
-                    fmt::format("cannot store cache entry: {}", written.error().message));
-    return written;
+                    fmt::format("cannot store cache entry: {}", committed.error().message));
+    return std::unexpected(committed.error());
   }
 
   const uint64_t new_size = record_bytes.size() + kept_records.size();
   ShardDelta delta;
   delta.events.add(core::counter::write(tier(), kind));
   delta.events.add(core::counter::bytes_written, new_size);
-  delta.files = old_size == 0 ? 1 : 0;
+  delta.files = committed->replaced ? 0 : 1;
   delta.bytes = static_cast<int64_t>(disk_size(new_size)) -
-                (old_size == 0 ? 0 : static_cast<int64_t>(disk_size(old_size)));
+                (committed->replaced ? static_cast<int64_t>(disk_size(committed->replaced_size)) : 0);
   const int shard = Layout::shard_of(key);
   auto totals = add_to_shard(shard, delta);
   if (!totals) {
@@ -393,12 +400,11 @@ LocalStore::write_entry_file(const Key& key, std::string_view kind,
     return {};
   }
   // Each shard may hold its share of the bounds; past it, trim the shard to 90% of its share.
-  const auto limits = this->limits();
-  const Limits share{limits.max_bytes / k_shard_count, limits.max_files / k_shard_count};
+  const auto share = shard_share(limits());
   const bool over_bytes = share.max_bytes != 0 && totals->get(core::counter::bytes) > share.max_bytes;
   const bool over_files = share.max_files != 0 && totals->get(core::counter::files) > share.max_files;
   if (over_bytes || over_files) {
-    const Limits target{share.max_bytes / 10 * 9, share.max_files / 10 * 9};
+    const Limits target{share.max_bytes - share.max_bytes / 10, share.max_files - share.max_files / 10};
     if (auto trimmed = trim_shard(m_layout, shard, target, path); !trimmed) {
       util::warn_once("local:trim", fmt::format("cannot trim the cache: {}", trimmed.error().message));
     }

@@ -73,7 +73,7 @@ private:
 
   Expected<void> write_entry_file(const Key& key, std::string_view kind,
                                   const std::vector<uint8_t>& record,
-                                  const std::vector<uint8_t>& kept_records, uint64_t old_size);
+                                  const std::vector<uint8_t>& kept_records);
   void remove_corrupt(const Key& key, const std::filesystem::path& path, uint64_t size,
                       const Error& error);
   Expected<core::Counters> add_to_shard(int shard, const ShardDelta& delta);
