@@ -51,7 +51,7 @@ errno_error(std::string_view what, const std::filesystem::path& path, int err)
   ErrorCode code = ErrorCode::io;
   if (err == ENOSPC || err == EDQUOT || err == EFBIG) {
     code = ErrorCode::no_space;
-  } else if (err == ENOENT) {
+  } else if (err == ENOENT || err == ENOTDIR) {
     code = ErrorCode::not_found;
   }
   return Error{code, fmt::format("{} {}: {}", what, path.string(), std::strerror(err))};

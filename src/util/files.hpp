@@ -33,7 +33,7 @@ private:
 };
 
 // An Error for a failed system call: ENOSPC, EDQUOT and EFBIG map to no_space, ENOENT to
-// not_found, the rest to io. The message reads "<what> <path>: <strerror>".
+// not_found (as does ENOTDIR: a path through a file does not exist), the rest to io. The message reads "<what> <path>: <strerror>".
 Error errno_error(std::string_view what, const std::filesystem::path& path, int err);
 
 Expected<std::vector<uint8_t>> read_file(const std::filesystem::path& path);
