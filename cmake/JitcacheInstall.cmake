@@ -19,5 +19,8 @@ install(FILES
   cmake/FindSodium.cmake cmake/FindxxHash.cmake
   DESTINATION ${JITCACHE_CMAKE_DIR})
 
+# The .pc file finds the prefix relative to itself, so an install moved with
+# `cmake --install --prefix` (or DESTDIR) still points at its own headers and library.
+file(RELATIVE_PATH JITCACHE_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 configure_file(cmake/jitcache.pc.in ${CMAKE_CURRENT_BINARY_DIR}/jitcache.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/jitcache.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
