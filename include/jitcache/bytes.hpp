@@ -17,6 +17,7 @@ public:
   Bytes() = default;
 
   static Bytes adopt(std::vector<uint8_t>&& buffer);
+  static Bytes adopt(std::unique_ptr<uint8_t[]> buffer, size_t size);
   static Bytes copy_of(std::span<const uint8_t> data);
   static Bytes copy_of(std::string_view text);
 

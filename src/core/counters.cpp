@@ -8,22 +8,36 @@ namespace jitcache::core {
 
 namespace counter {
 
+namespace {
+
+// "<event>.<tier>.<kind>", built with one allocation: lookups name a counter on every call.
+std::string
+event_name(std::string_view event, std::string_view tier, std::string_view kind)
+{
+  std::string name;
+  name.reserve(event.size() + tier.size() + kind.size() + 2);
+  name.append(event).append(".").append(tier).append(".").append(kind);
+  return name;
+}
+
+} // namespace
+
 std::string
 hit(std::string_view tier, std::string_view kind)
 {
-  return fmt::format("hit.{}.{}", tier, kind);
+  return event_name("hit", tier, kind);
 }
 
 std::string
 miss(std::string_view tier, std::string_view kind)
 {
-  return fmt::format("miss.{}.{}", tier, kind);
+  return event_name("miss", tier, kind);
 }
 
 std::string
 write(std::string_view tier, std::string_view kind)
 {
-  return fmt::format("write.{}.{}", tier, kind);
+  return event_name("write", tier, kind);
 }
 
 std::string

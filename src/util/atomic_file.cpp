@@ -42,7 +42,7 @@ AtomicFile::create(const std::filesystem::path& destination)
                                 random_suffix());
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) {
-    return std::unexpected(errno_error("cannot create", temp, errno));
+    return std::unexpected(errno_error("cannot create", temp.native(), errno));
   }
   return AtomicFile(destination, temp, std::move(fd));
 }
@@ -65,13 +65,13 @@ Expected<AtomicFile::Committed>
 AtomicFile::commit(bool sync)
 {
   if (sync && ::fsync(m_fd.get()) != 0) {
-    return std::unexpected(errno_error("cannot sync", m_temp, errno));
+    return std::unexpected(errno_error("cannot sync", m_temp.native(), errno));
   }
   // close() can report a delayed write error (e.g. on network file systems).
   if (::close(m_fd.release()) != 0) {
     const int err = errno;
     ::unlink(m_temp.c_str());
-    return std::unexpected(errno_error("cannot close", m_temp, err));
+    return std::unexpected(errno_error("cannot close", m_temp.native(), err));
   }
   // Trying a rename that refuses to replace first tells exactly whether this write added a
   // file, which keeps the cache's file counters right under concurrent writers.
@@ -82,7 +82,7 @@ AtomicFile::commit(bool sync)
   if (errno != EEXIST && errno != EINVAL && errno != ENOSYS) {
     const int err = errno;
     ::unlink(m_temp.c_str());
-    return std::unexpected(errno_error("cannot rename into", m_destination, err));
+    return std::unexpected(errno_error("cannot rename into", m_destination.native(), err));
   }
   struct stat old {};
   if (::stat(m_destination.c_str(), &old) == 0) {
@@ -92,7 +92,7 @@ AtomicFile::commit(bool sync)
   if (::rename(m_temp.c_str(), m_destination.c_str()) != 0) {
     const int err = errno;
     ::unlink(m_temp.c_str());
-    return std::unexpected(errno_error("cannot rename into", m_destination, err));
+    return std::unexpected(errno_error("cannot rename into", m_destination.native(), err));
   }
   return committed;
 }

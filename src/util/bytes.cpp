@@ -18,6 +18,16 @@ Bytes::adopt(std::vector<uint8_t>&& buffer)
 }
 
 Bytes
+Bytes::adopt(std::unique_ptr<uint8_t[]> buffer, size_t size)
+{
+  Bytes bytes;
+  bytes.m_data = buffer.get();
+  bytes.m_size = size;
+  bytes.m_owner = std::shared_ptr<uint8_t[]>(std::move(buffer));
+  return bytes;
+}
+
+Bytes
 Bytes::copy_of(std::span<const uint8_t> data)
 {
   return adopt(std::vector<uint8_t>(data.begin(), data.end()));

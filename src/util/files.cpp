@@ -46,7 +46,7 @@ UniqueFd::reset()
 }
 
 Error
-errno_error(std::string_view what, const std::filesystem::path& path, int err)
+errno_error(std::string_view what, std::string_view path, int err)
 {
   ErrorCode code = ErrorCode::io;
   if (err == ENOSPC || err == EDQUOT || err == EFBIG) {
@@ -54,7 +54,7 @@ errno_error(std::string_view what, const std::filesystem::path& path, int err)
   } else if (err == ENOENT || err == ENOTDIR) {
     code = ErrorCode::not_found;
   }
-  return Error{code, fmt::format("{} {}: {}", what, path.string(), std::strerror(err))};
+  return Error{code, fmt::format("{} {}: {}", what, path, std::strerror(err))};
 }
 
 Expected<std::vector<uint8_t>>
@@ -62,15 +62,23 @@ read_fd(int fd, const std::filesystem::path& path)
 {
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
-    return std::unexpected(errno_error("cannot stat", path, errno));
+    return std::unexpected(errno_error("cannot stat", path.native(), errno));
   }
   std::vector<uint8_t> data(static_cast<size_t>(st.st_size));
+  auto done = read_into(fd, data, path.native());
+  if (!done) {
+    return std::unexpected(done.error());
+  }
+  data.resize(*done);
+  return data;
+}
+
+Expected<size_t>
+read_into(int fd, std::span<uint8_t> buffer, std::string_view path)
+{
   size_t done = 0;
-  while (true) {
-    if (done == data.size()) {
-      data.resize(data.size() + 4096); // the file may have grown since fstat
-    }
-    const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+  while (done < buffer.size()) {
+    const ssize_t n = ::read(fd, buffer.data() + done, buffer.size() - done);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
@@ -78,12 +86,11 @@ read_fd(int fd, const std::filesystem::path& path)
       return std::unexpected(errno_error("cannot read", path, errno));
     }
     if (n == 0) {
-      break;
+      break; // the file is shorter than expected
     }
     done += static_cast<size_t>(n);
   }
-  data.resize(done);
-  return data;
+  return done;
 }
 
 Expected<std::vector<uint8_t>>
@@ -91,7 +98,7 @@ read_file(const std::filesystem::path& path)
 {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
-    return std::unexpected(errno_error("cannot open", path, errno));
+    return std::unexpected(errno_error("cannot open", path.native(), errno));
   }
   return read_fd(fd.get(), path);
 }
@@ -105,7 +112,7 @@ write_fd(int fd, std::span<const uint8_t> data, const std::filesystem::path& pat
       if (errno == EINTR) {
         continue;
       }
-      return std::unexpected(errno_error("cannot write", path, errno));
+      return std::unexpected(errno_error("cannot write", path.native(), errno));
     }
     data = data.subspan(static_cast<size_t>(n));
   }
@@ -142,7 +149,7 @@ create_directories(const std::filesystem::path& path)
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec) {
-    return std::unexpected(errno_error("cannot create directory", path, ec.value()));
+    return std::unexpected(errno_error("cannot create directory", path.native(), ec.value()));
   }
   return {};
 }

@@ -34,10 +34,15 @@ private:
 
 // An Error for a failed system call: ENOSPC, EDQUOT and EFBIG map to no_space, ENOENT to
 // not_found (as does ENOTDIR: a path through a file does not exist), the rest to io. The message reads "<what> <path>: <strerror>".
-Error errno_error(std::string_view what, const std::filesystem::path& path, int err);
+Error errno_error(std::string_view what, std::string_view path, int err);
 
 Expected<std::vector<uint8_t>> read_file(const std::filesystem::path& path);
+// Reads the whole file as fstat sizes it. Files here are replaced by rename, never grown in
+// place, so its size at open is its size.
 Expected<std::vector<uint8_t>> read_fd(int fd, const std::filesystem::path& path);
+// Reads until `buffer` is full or the file ends; returns the bytes read.
+// `path` only names the file in errors.
+Expected<size_t> read_into(int fd, std::span<uint8_t> buffer, std::string_view path);
 Expected<void> write_fd(int fd, std::span<const uint8_t> data, const std::filesystem::path& path);
 
 // Writes `data` to `path` atomically (temporary file, then rename).

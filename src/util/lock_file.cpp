@@ -16,7 +16,7 @@ open_lock(const std::filesystem::path& path)
 {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd) {
-    return std::unexpected(errno_error("cannot open lock", path, errno));
+    return std::unexpected(errno_error("cannot open lock", path.native(), errno));
   }
   return fd;
 }
@@ -32,7 +32,7 @@ lock(int fd, const std::filesystem::path& path, bool wait)
     if (errno == EWOULDBLOCK) {
       return false;
     }
-    return std::unexpected(errno_error("cannot lock", path, errno));
+    return std::unexpected(errno_error("cannot lock", path.native(), errno));
   }
   return true;
 }

@@ -57,6 +57,26 @@ Layout::entry_path(const Key& key) const
   return m_root / hex.substr(0, 1) / hex.substr(1, 2) / hex;
 }
 
+std::string
+Layout::entry_path_string(const Key& key) const
+{
+  static constexpr char k_digits[] = "0123456789abcdef";
+  const auto& digest = key.digest();
+  // root + "/s/bb/" + 64 hex digits, written in place.
+  std::string path(m_root_string.size() + 6 + 2 * digest.size(), '/');
+  char* out = path.data() + m_root_string.size();
+  m_root_string.copy(path.data(), m_root_string.size());
+  char* hex = out + 6;
+  for (size_t i = 0; i < digest.size(); ++i) {
+    hex[2 * i] = k_digits[digest[i] >> 4];
+    hex[2 * i + 1] = k_digits[digest[i] & 0xf];
+  }
+  out[1] = hex[0];
+  out[3] = hex[1];
+  out[4] = hex[2];
+  return path;
+}
+
 void
 Layout::scan_shard(int shard, const std::function<void(const StoredFile&)>& visit) const
 {

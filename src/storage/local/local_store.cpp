@@ -78,6 +78,22 @@ mtime_ns(const struct stat& st)
   return int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
+// Reads an open entry file into an uninitialized buffer of exactly its size.
+Expected<Bytes>
+read_entry_file(int fd, const std::string& path, struct stat& st)
+{
+  if (::fstat(fd, &st) != 0) {
+    return std::unexpected(util::errno_error("cannot stat", path, errno));
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  auto buffer = std::make_unique_for_overwrite<uint8_t[]>(size);
+  auto done = util::read_into(fd, std::span(buffer.get(), size), path);
+  if (!done) {
+    return std::unexpected(done.error());
+  }
+  return Bytes::adopt(std::move(buffer), *done);
+}
+
 } // namespace
 
 LocalStore::LocalStore(Config config)
@@ -112,15 +128,26 @@ void
 LocalStore::maybe_flush_locked()
 {
   const auto now = std::chrono::steady_clock::now();
-  if (m_pending.sum_prefix("") < k_flush_after_events && now - m_last_flush < k_flush_interval) {
-    return;
+  if (m_pending.events() >= k_flush_after_events || now - m_last_flush >= k_flush_interval) {
+    (void)flush_locked();
+  }
+}
+
+Expected<void>
+LocalStore::flush_locked()
+{
+  m_last_flush = std::chrono::steady_clock::now();
+  if (m_pending.events() == 0) {
+    return {};
   }
   // Processes spread their flushes over the shards' stats files to avoid contention.
   const int shard = static_cast<int>(::getpid() % k_shard_count);
-  if (add_to_shard(shard, ShardDelta{m_pending, 0, 0})) {
-    m_pending.clear();
+  auto added = add_to_shard(shard, ShardDelta{m_pending.snapshot(), 0, 0});
+  if (!added) {
+    return std::unexpected(added.error());
   }
-  m_last_flush = now;
+  (void)m_pending.take();
+  return {};
 }
 
 Expected<void>
@@ -130,17 +157,7 @@ LocalStore::flush_stats()
     return {};
   }
   std::lock_guard lock(m_pending_mutex);
-  if (m_pending.empty()) {
-    return {};
-  }
-  const int shard = static_cast<int>(::getpid() % k_shard_count);
-  auto added = add_to_shard(shard, ShardDelta{m_pending, 0, 0});
-  if (!added) {
-    return std::unexpected(added.error());
-  }
-  m_pending.clear();
-  m_last_flush = std::chrono::steady_clock::now();
-  return {};
+  return flush_locked();
 }
 
 Expected<core::Counters>
@@ -174,7 +191,7 @@ LocalStore::read_stats()
     total.merge(*counters);
   }
   std::lock_guard lock(m_pending_mutex);
-  total.merge(m_pending);
+  total.merge(m_pending.snapshot());
   return total;
 }
 
@@ -183,7 +200,7 @@ LocalStore::zero_stats()
 {
   {
     std::lock_guard lock(m_pending_mutex);
-    m_pending.clear();
+    (void)m_pending.take();
   }
   for (int shard = 0; shard < k_shard_count; ++shard) {
     if (::access(m_layout.stats_path(shard).c_str(), F_OK) != 0) {
@@ -228,6 +245,17 @@ LocalStore::inspect(const Key& key, const core::DecodeOptions& options) const
   return decoded;
 }
 
+void
+LocalStore::record_miss(std::string_view kind)
+{
+  if (m_access != Access::read_write) {
+    return;
+  }
+  std::lock_guard lock(m_pending_mutex);
+  m_pending.miss(kind);
+  maybe_flush_locked();
+}
+
 Expected<std::vector<Entry>>
 LocalStore::get(const Key& key, std::string_view kind)
 {
@@ -237,11 +265,11 @@ LocalStore::get(const Key& key, std::string_view kind)
   if (m_access == Access::off) {
     return std::vector<Entry>{};
   }
-  const auto path = m_layout.entry_path(key);
+  const auto path = m_layout.entry_path_string(key);
   util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) {
     const int err = errno;
-    record(core::counter::miss(tier(), kind));
+    record_miss(kind);
     if (err == ENOENT) {
       return std::vector<Entry>{};
     }
@@ -251,16 +279,15 @@ LocalStore::get(const Key& key, std::string_view kind)
     return std::unexpected(error);
   }
   struct stat st {};
-  auto bytes = ::fstat(fd.get(), &st) == 0 ? util::read_fd(fd.get(), path)
-                                           : std::unexpected(util::errno_error("cannot stat", path, errno));
+  auto bytes = read_entry_file(fd.get(), path, st);
   if (!bytes) {
-    record(core::counter::miss(tier(), kind));
+    record_miss(kind);
     record(core::counter::error("read"));
     util::warn_once("local:read", bytes.error().message);
     return std::unexpected(bytes.error());
   }
   const uint64_t size = bytes->size();
-  auto decoded = core::decode_entries(Bytes::adopt(std::move(*bytes)));
+  auto decoded = core::decode_entries(*bytes);
   if (decoded) {
     for (const auto& record : *decoded) {
       if (record.entry.key != key) {
@@ -271,11 +298,11 @@ LocalStore::get(const Key& key, std::string_view kind)
     }
   }
   if (!decoded) {
-    record(core::counter::miss(tier(), kind));
+    record_miss(kind);
     if (decoded.error().code == ErrorCode::unsupported) {
       record(core::counter::incompatible);
       util::warn_once("local:incompatible",
-                      fmt::format("{}: {}; treated as a miss", path.string(), decoded.error().message));
+                      fmt::format("{}: {}; treated as a miss", path, decoded.error().message));
       return std::vector<Entry>{};
     }
     remove_corrupt(key, path, size, decoded.error());
@@ -293,14 +320,10 @@ LocalStore::get(const Key& key, std::string_view kind)
   for (auto& record : *decoded) {
     entries.push_back(std::move(record.entry));
   }
-  {
+  if (m_access == Access::read_write) {
     std::lock_guard lock(m_pending_mutex);
-    if (m_access == Access::read_write) {
-      m_pending.add(core::counter::hit(tier(), kind == "unknown" ? entries.front().kind : kind));
-      m_pending.add(core::counter::bytes_read, size);
-      m_pending.add(core::counter::time_saved_ms, entries.front().compile_ms);
-      maybe_flush_locked();
-    }
+    m_pending.hit(kind == "unknown" ? entries.front().kind : kind, size, entries.front().compile_ms);
+    maybe_flush_locked();
   }
   return entries;
 }
@@ -427,7 +450,7 @@ LocalStore::remove(const Key& key)
     if (errno == ENOENT) {
       return false;
     }
-    return std::unexpected(util::errno_error("cannot remove", path, errno));
+    return std::unexpected(util::errno_error("cannot remove", path.native(), errno));
   }
   const auto size = static_cast<int64_t>(disk_size(static_cast<uint64_t>(st.st_size)));
   (void)add_to_shard(Layout::shard_of(key), ShardDelta{{}, -1, -size});

@@ -12,6 +12,7 @@
 
 #include "core/counters.hpp"
 #include "core/entry_format.hpp"
+#include "core/event_tally.hpp"
 #include "storage/local/layout.hpp"
 #include "storage/local/trimmer.hpp"
 
@@ -52,6 +53,7 @@ public:
 
   // Adds to an event counter; buffered, see flush_stats.
   void record(std::string_view counter, uint64_t amount = 1);
+  void record_miss(std::string_view kind);
   Expected<void> flush_stats();
   // The sum of every shard's counters and this process's unflushed ones.
   Expected<core::Counters> read_stats();
@@ -78,13 +80,14 @@ private:
                       const Error& error);
   Expected<core::Counters> add_to_shard(int shard, const ShardDelta& delta);
   void maybe_flush_locked();
+  Expected<void> flush_locked();
 
   Config m_config;
   Layout m_layout;
   Access m_access = Access::off;
 
   std::mutex m_pending_mutex;
-  core::Counters m_pending;
+  core::EventTally m_pending{"local"};
   std::chrono::steady_clock::time_point m_last_flush;
 };
 

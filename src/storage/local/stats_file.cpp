@@ -51,11 +51,11 @@ update_stats_file(const std::filesystem::path& path,
 {
   util::UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd) {
-    return std::unexpected(util::errno_error("cannot open stats file", path, errno));
+    return std::unexpected(util::errno_error("cannot open stats file", path.native(), errno));
   }
   while (::flock(fd.get(), LOCK_EX) != 0) {
     if (errno != EINTR) {
-      return std::unexpected(util::errno_error("cannot lock stats file", path, errno));
+      return std::unexpected(util::errno_error("cannot lock stats file", path.native(), errno));
     }
   }
   auto bytes = util::read_fd(fd.get(), path);
@@ -68,7 +68,7 @@ update_stats_file(const std::filesystem::path& path,
   // The file is small (well under a page), so rewriting it in place is one short write.
   if (::pwrite(fd.get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()) ||
       ::ftruncate(fd.get(), static_cast<off_t>(text.size())) != 0) {
-    return std::unexpected(util::errno_error("cannot write stats file", path, errno));
+    return std::unexpected(util::errno_error("cannot write stats file", path.native(), errno));
   }
   return counters;
 }

@@ -36,3 +36,27 @@ TEST(Counters, ParseErrorNamesLine)
 }
 
 } // namespace jitcache::core
+
+#include "core/event_tally.hpp"
+
+namespace jitcache::core {
+
+TEST(EventTally, CountsByKindAndResetsOnTake)
+{
+  EventTally tally("local");
+  tally.hit("kernel", 100, 7);
+  tally.hit("kernel", 50, 3);
+  tally.miss("graph");
+  tally.add(counter::corrupt);
+  EXPECT_EQ(tally.events(), 4u);
+  const auto counters = tally.take();
+  EXPECT_EQ(counters.get("hit.local.kernel"), 2u);
+  EXPECT_EQ(counters.get("miss.local.graph"), 1u);
+  EXPECT_EQ(counters.get("bytes_read"), 150u);
+  EXPECT_EQ(counters.get("time_saved_ms"), 10u);
+  EXPECT_EQ(counters.get("corrupt"), 1u);
+  EXPECT_EQ(tally.events(), 0u);
+  EXPECT_TRUE(tally.snapshot().empty());
+}
+
+} // namespace jitcache::core
