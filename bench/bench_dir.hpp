@@ -25,7 +25,11 @@ public:
     std::filesystem::create_directories(m_path);
   }
   ~ScratchDir() { std::filesystem::remove_all(m_path); }
-  const std::filesystem::path& path() const { return m_path; }
+  const std::filesystem::path&
+  path() const
+  {
+    return m_path;
+  }
 
 private:
   std::filesystem::path m_path;

@@ -6,9 +6,9 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
-#include <unistd.h>
 #include <map>
 #include <string>
+#include <unistd.h>
 
 namespace {
 
@@ -16,7 +16,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
 public:
   using ConsoleReporter::ConsoleReporter;
 
-  void ReportRuns(const std::vector<Run>& runs) override
+  void
+  ReportRuns(const std::vector<Run>& runs) override
   {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& run : runs) {
@@ -39,7 +40,8 @@ public:
     }
   }
 
-  void Finalize() override
+  void
+  Finalize() override
   {
     ConsoleReporter::Finalize();
     for (const auto& [group, variants] : m_times) {
@@ -70,7 +72,7 @@ main(int argc, char** argv)
     return 1;
   }
   RatioReporter reporter(::isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
-                                                : benchmark::ConsoleReporter::OO_Tabular);
+                                                 : benchmark::ConsoleReporter::OO_Tabular);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

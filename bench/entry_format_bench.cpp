@@ -45,7 +45,8 @@ Encode(benchmark::State& state)
 void
 Decode(benchmark::State& state)
 {
-  const Bytes encoded = Bytes::adopt(core::encode_entry(entry_with(payload(state.range(0) != 0)), 1).value());
+  const Bytes encoded =
+    Bytes::adopt(core::encode_entry(entry_with(payload(state.range(0) != 0)), 1).value());
   for (auto _ : state) {
     benchmark::DoNotOptimize(core::decode_entry(encoded));
   }

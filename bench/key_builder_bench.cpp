@@ -38,7 +38,7 @@ KeyBuild_jitcache(benchmark::State& state)
 // A realistic kernel key: the graph plus four small components, against one BLAKE2b pass
 // over the concatenation of the same values.
 const std::vector<std::string> k_small_components = {"f32,f32,f32", "-O2 -fPIC -shared",
-                                                      "g++ (Debian 12.2.0-14) 12.2.0", "1"};
+                                                     "g++ (Debian 12.2.0-14) 12.2.0", "1"};
 
 void
 KeyBuildFiveComponents_baseline(benchmark::State& state)

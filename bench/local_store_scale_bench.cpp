@@ -30,7 +30,8 @@ small_entry(uint64_t id)
   entry.key = builder.build();
   entry.details = builder.details();
   entry.producer = "bench";
-  entry.blobs.push_back({"object", Bytes::copy_of(std::string_view(fmt::format("object {:0200}", id)))});
+  entry.blobs.push_back(
+    {"object", Bytes::copy_of(std::string_view(fmt::format("object {:0200}", id)))});
   return entry;
 }
 

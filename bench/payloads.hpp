@@ -26,7 +26,8 @@ code_like_payload(size_t size, uint32_t seed = 1)
   std::vector<uint8_t> data(size);
   std::mt19937 generator(seed);
   for (size_t i = 0; i < size; ++i) {
-    data[i] = (i % 8 < 5) ? static_cast<uint8_t>(0x48 + (i % 5)) : static_cast<uint8_t>(generator() & 0x3f);
+    data[i] =
+      (i % 8 < 5) ? static_cast<uint8_t>(0x48 + (i % 5)) : static_cast<uint8_t>(generator() & 0x3f);
   }
   return data;
 }

@@ -21,12 +21,36 @@ public:
   static Bytes copy_of(std::span<const uint8_t> data);
   static Bytes copy_of(std::string_view text);
 
-  const uint8_t* data() const { return m_data; }
-  size_t size() const { return m_size; }
-  bool empty() const { return m_size == 0; }
-  std::span<const uint8_t> span() const { return {m_data, m_size}; }
-  std::string_view view() const { return {reinterpret_cast<const char*>(m_data), m_size}; }
-  std::vector<uint8_t> to_vector() const { return {m_data, m_data + m_size}; }
+  const uint8_t*
+  data() const
+  {
+    return m_data;
+  }
+  size_t
+  size() const
+  {
+    return m_size;
+  }
+  bool
+  empty() const
+  {
+    return m_size == 0;
+  }
+  std::span<const uint8_t>
+  span() const
+  {
+    return {m_data, m_size};
+  }
+  std::string_view
+  view() const
+  {
+    return {reinterpret_cast<const char*>(m_data), m_size};
+  }
+  std::vector<uint8_t>
+  to_vector() const
+  {
+    return {m_data, m_data + m_size};
+  }
 
   // A view of [offset, offset + size) that shares this buffer; the range must lie inside.
   Bytes slice(size_t offset, size_t size) const;

@@ -16,13 +16,13 @@ namespace jitcache {
 enum class LogLevel { error, warning, info, debug };
 
 struct Config {
-  std::filesystem::path dir;          // the local cache directory
+  std::filesystem::path dir; // the local cache directory
   uint64_t max_size = uint64_t{5} << 30;
-  uint64_t max_files = 0;             // 0: no limit on the number of files
-  int compression_level = 1;          // zstd level; 0 stores payloads uncompressed
-  bool sync = false;                  // fsync entries before they become visible
-  bool disable = false;               // no caching at all: every lookup misses
-  bool read_only = false;             // look up, never write
+  uint64_t max_files = 0;    // 0: no limit on the number of files
+  int compression_level = 1; // zstd level; 0 stores payloads uncompressed
+  bool sync = false;         // fsync entries before they become visible
+  bool disable = false;      // no caching at all: every lookup misses
+  bool read_only = false;    // look up, never write
   LogLevel log_level = LogLevel::warning;
 
   // For each key, where its value came from: "default", "environment JITCACHE_X",

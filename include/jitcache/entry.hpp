@@ -18,14 +18,14 @@ struct Blob {
 };
 
 struct Entry {
-  std::string kind;           // artifact kind: "kernel", "graph", "pgo", "blob", ...
+  std::string kind; // artifact kind: "kernel", "graph", "pgo", "blob", ...
   Key key;
-  std::string guard;          // guard expression; empty means "always applies"
-  KeyDetails details;         // how the key was built, for explaining misses
-  std::vector<Blob> blobs;    // named payloads
-  int64_t created_ms = 0;     // Unix time in milliseconds
-  uint64_t compile_ms = 0;    // what producing the artifact cost: counted as time saved on hits
-  std::string producer;       // the writer's name and version
+  std::string guard;              // guard expression; empty means "always applies"
+  KeyDetails details;             // how the key was built, for explaining misses
+  std::vector<Blob> blobs;        // named payloads
+  int64_t created_ms = 0;         // Unix time in milliseconds
+  uint64_t compile_ms = 0;        // what producing the artifact cost: counted as time saved on hits
+  std::string producer;           // the writer's name and version
   std::vector<uint8_t> signature; // empty until entries are signed
 
   const Blob* find_blob(std::string_view name) const;

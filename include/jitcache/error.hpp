@@ -27,7 +27,7 @@ struct Error {
   std::string message;
 };
 
-template <typename T>
+template<typename T>
 using Expected = std::expected<T, Error>;
 
 inline std::unexpected<Error>

@@ -26,8 +26,16 @@ public:
   // Parses exactly 64 hex characters (either case); the error names the offending offset.
   static Expected<Key> from_hex(std::string_view text);
 
-  std::string to_hex() const { return jitcache::to_hex(m_digest); }
-  const Digest& digest() const { return m_digest; }
+  std::string
+  to_hex() const
+  {
+    return jitcache::to_hex(m_digest);
+  }
+  const Digest&
+  digest() const
+  {
+    return m_digest;
+  }
 
   auto operator<=>(const Key&) const = default;
 

@@ -39,7 +39,11 @@ public:
   KeyBuilder& add_ints(std::string_view name, std::span<const int64_t> values);
 
   Key build() const;
-  const KeyDetails& details() const { return m_details; }
+  const KeyDetails&
+  details() const
+  {
+    return m_details;
+  }
 
 private:
   void add_component(std::string_view name, const Digest& digest, std::string summary);

@@ -44,14 +44,15 @@ parse_bool(std::string_view text)
   return make_error(ErrorCode::config, "expected true or false");
 }
 
-template <typename Int>
+template<typename Int>
 Expected<Int>
 parse_int(std::string_view text, Int low, Int high)
 {
   Int value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high) {
-    return make_error(ErrorCode::config, fmt::format("expected a whole number from {} to {}", low, high));
+    return make_error(ErrorCode::config,
+                      fmt::format("expected a whole number from {} to {}", low, high));
   }
   return value;
 }
@@ -123,11 +124,15 @@ definitions()
      [](const Config& config) { return fmt::format("{}", config.compression_level); }},
     {{"sync", "JITCACHE_SYNC", "false",
       "fsync each entry before it becomes visible (survives power loss; slower writes)."},
-     bool_key(&Config::sync), show_bool(&Config::sync)},
-    {{"disable", "JITCACHE_DISABLE", "false", "Turn caching off: every lookup misses, nothing is stored."},
-     bool_key(&Config::disable), show_bool(&Config::disable)},
+     bool_key(&Config::sync),
+     show_bool(&Config::sync)},
+    {{"disable", "JITCACHE_DISABLE", "false",
+      "Turn caching off: every lookup misses, nothing is stored."},
+     bool_key(&Config::disable),
+     show_bool(&Config::disable)},
     {{"read_only", "JITCACHE_READ_ONLY", "false", "Look entries up but never write any."},
-     bool_key(&Config::read_only), show_bool(&Config::read_only)},
+     bool_key(&Config::read_only),
+     show_bool(&Config::read_only)},
     {{"log_level", "JITCACHE_LOG", "warning", "Logging to stderr: error, warning, info or debug."},
      [](Config& config, std::string_view text) -> Expected<void> {
        auto level = util::parse_log_level(text);
@@ -288,7 +293,8 @@ load_config(const ConfigOverrides& overrides)
     }
   }
 
-  const SettingList* sources[] = {&*user_settings, &*dir_settings, &env_settings, &explicit_settings};
+  const SettingList* sources[] = {&*user_settings, &*dir_settings, &env_settings,
+                                  &explicit_settings};
   for (const SettingList* source : sources) {
     for (const auto& setting : *source) {
       if (auto ok = apply_setting(config, setting); !ok) {

@@ -66,11 +66,11 @@ read_config_file(const std::filesystem::path& path)
     const auto equals = content.find('=');
     const auto key = trim(content.substr(0, equals));
     if (equals == std::string_view::npos || key.empty()) {
-      return make_error(ErrorCode::config,
-                        fmt::format("{}:{}: expected 'key = value', found '{}'", path.string(),
-                                    number, content));
+      return make_error(ErrorCode::config, fmt::format("{}:{}: expected 'key = value', found '{}'",
+                                                       path.string(), number, content));
     }
-    settings.push_back(ConfigSetting{std::string(key), std::string(trim(content.substr(equals + 1))),
+    settings.push_back(ConfigSetting{std::string(key),
+                                     std::string(trim(content.substr(equals + 1))),
                                      fmt::format("{}:{}", path.string(), number)});
   }
   return settings;

@@ -103,8 +103,8 @@ uint64_t
 Counters::sum_prefix(std::string_view prefix) const
 {
   uint64_t total = 0;
-  for (auto it = m_values.lower_bound(prefix); it != m_values.end() && it->first.starts_with(prefix);
-       ++it) {
+  for (auto it = m_values.lower_bound(prefix);
+       it != m_values.end() && it->first.starts_with(prefix); ++it) {
     total += it->second;
   }
   return total;
@@ -143,7 +143,8 @@ Counters::parse(std::string_view text, std::string_view origin)
     }
     const auto space = line.find(' ');
     uint64_t value = 0;
-    const auto number = space == std::string_view::npos ? std::string_view{} : line.substr(space + 1);
+    const auto number =
+      space == std::string_view::npos ? std::string_view{} : line.substr(space + 1);
     const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
     if (space == 0 || number.empty() || ec != std::errc() || ptr != number.data() + number.size()) {
       return make_error(ErrorCode::corrupt, fmt::format("{}:{}: expected 'name value', found '{}'",

@@ -48,9 +48,21 @@ public:
   // The sum of every counter whose name starts with `prefix`.
   uint64_t sum_prefix(std::string_view prefix) const;
   void merge(const Counters& other);
-  bool empty() const { return m_values.empty(); }
-  void clear() { m_values.clear(); }
-  const Map& values() const { return m_values; }
+  bool
+  empty() const
+  {
+    return m_values.empty();
+  }
+  void
+  clear()
+  {
+    m_values.clear();
+  }
+  const Map&
+  values() const
+  {
+    return m_values;
+  }
 
   std::string serialize() const;
   // `origin` names the source in errors ("/cache/3/stats").

@@ -23,8 +23,9 @@ Expected<void>
 check_length(std::string_view field, size_t size, size_t limit)
 {
   if (size > limit) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} is {} bytes; the format allows at most {}", field, size, limit));
+    return make_error(
+      ErrorCode::invalid_argument,
+      fmt::format("{} is {} bytes; the format allows at most {}", field, size, limit));
   }
   return {};
 }
@@ -172,8 +173,8 @@ decode_body(const Bytes& buffer, size_t base, size_t size, const DecodeOptions& 
   uint16_t blob_count = 0;
   JITCACHE_READ(blob_count, in.u16("blob count"));
   if (blob_count > limits.max_blobs) {
-    return in.invalid(blobs_at, fmt::format("{} blobs exceed the limit of {}", blob_count,
-                                            limits.max_blobs));
+    return in.invalid(blobs_at,
+                      fmt::format("{} blobs exceed the limit of {}", blob_count, limits.max_blobs));
   }
   uint64_t total_raw = 0;
   entry.blobs.resize(blob_count);
@@ -202,8 +203,9 @@ decode_body(const Bytes& buffer, size_t base, size_t size, const DecodeOptions& 
                                               limits.max_total_raw_size));
     }
     if (layout.codec == BlobCodec::none && layout.stored_size != layout.raw_size) {
-      return in.invalid(sizes_at, fmt::format("uncompressed blob '{}' declares {} bytes but stores {}",
-                                              blob.name, layout.raw_size, layout.stored_size));
+      return in.invalid(sizes_at,
+                        fmt::format("uncompressed blob '{}' declares {} bytes but stores {}",
+                                    blob.name, layout.raw_size, layout.stored_size));
     }
     if (layout.stored_size > in.remaining()) {
       return in.invalid(sizes_at, fmt::format("blob '{}' stores {} bytes but only {} remain",
@@ -229,8 +231,8 @@ decode_body(const Bytes& buffer, size_t base, size_t size, const DecodeOptions& 
 #undef JITCACHE_READ
 
   if (in.remaining() != 0) {
-    return in.invalid(in.position(), fmt::format("{} unexpected bytes after the last blob",
-                                                 in.remaining()));
+    return in.invalid(in.position(),
+                      fmt::format("{} unexpected bytes after the last blob", in.remaining()));
   }
   return {};
 }
@@ -246,8 +248,9 @@ validate_kind(std::string_view kind)
   }
   for (const char c : kind) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("artifact kind '{}' may only hold a-z, 0-9, '_' and '-'", kind));
+      return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("artifact kind '{}' may only hold a-z, 0-9, '_' and '-'", kind));
     }
   }
   return {};
@@ -295,7 +298,9 @@ decode_entry(const Bytes& buffer, size_t offset, const DecodeOptions& options)
   auto flags = in.u16("flags");
   auto checked_size = in.u64("entry size");
   if (!version || !flags || !checked_size) {
-    return std::unexpected(!version ? version.error() : !flags ? flags.error() : checked_size.error());
+    return std::unexpected(!version ? version.error()
+                           : !flags ? flags.error()
+                                    : checked_size.error());
   }
   const size_t available = buffer.size() - offset;
   constexpr size_t k_minimum = k_entry_fixed_size + k_entry_checksum_size;
@@ -321,13 +326,14 @@ decode_entry(const Bytes& buffer, size_t offset, const DecodeOptions& options)
                                   *version, k_entry_format_version));
   }
   if ((*flags & ~k_known_flags) != 0) {
-    return make_error(ErrorCode::unsupported,
-                      fmt::format("entry flags 0x{:04x} include bits this jitcache does not know",
-                                  *flags));
+    return make_error(
+      ErrorCode::unsupported,
+      fmt::format("entry flags 0x{:04x} include bits this jitcache does not know", *flags));
   }
 
   DecodedEntry decoded;
-  if (auto ok = decode_body(buffer, offset + k_entry_fixed_size, body_size, options, decoded); !ok) {
+  if (auto ok = decode_body(buffer, offset + k_entry_fixed_size, body_size, options, decoded);
+      !ok) {
     return std::unexpected(ok.error());
   }
 

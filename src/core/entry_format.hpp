@@ -47,8 +47,8 @@ struct DecodeLimits {
   size_t max_guard_size = size_t{1} << 20;
   size_t max_components = 1024;
   size_t max_blobs = 1024;
-  uint64_t max_blob_size = uint64_t{1} << 30;       // uncompressed, per blob
-  uint64_t max_total_raw_size = uint64_t{4} << 30;  // uncompressed, per entry
+  uint64_t max_blob_size = uint64_t{1} << 30;      // uncompressed, per blob
+  uint64_t max_total_raw_size = uint64_t{4} << 30; // uncompressed, per entry
 };
 
 struct DecodeOptions {

@@ -21,7 +21,11 @@ public:
   void add(std::string_view counter, uint64_t amount = 1);
 
   // Events recorded since the last take().
-  uint64_t events() const { return m_events; }
+  uint64_t
+  events() const
+  {
+    return m_events;
+  }
   Counters snapshot() const;
   // Returns the counts and starts again from zero.
   Counters take();
@@ -29,7 +33,11 @@ public:
 private:
   struct StringHash {
     using is_transparent = void;
-    size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+    size_t
+    operator()(std::string_view text) const noexcept
+    {
+      return std::hash<std::string_view>{}(text);
+    }
   };
   struct PerKind {
     uint64_t hits = 0;

@@ -36,8 +36,7 @@ component_hasher(ComponentType type)
 bool
 is_printable(std::string_view text)
 {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return c >= 0x20 && c < 0x7f; });
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
 }
 
 std::string

@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <atomic>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace jitcache::util {
@@ -37,9 +37,9 @@ AtomicFile::AtomicFile(std::filesystem::path destination, std::filesystem::path 
 Expected<AtomicFile>
 AtomicFile::create(const std::filesystem::path& destination)
 {
-  const auto temp = destination.parent_path() /
-                    fmt::format("{}{}.{}", k_temp_prefix, destination.filename().string(),
-                                random_suffix());
+  const auto temp =
+    destination.parent_path() /
+    fmt::format("{}{}.{}", k_temp_prefix, destination.filename().string(), random_suffix());
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) {
     return std::unexpected(errno_error("cannot create", temp.native(), errno));
@@ -76,7 +76,8 @@ AtomicFile::commit(bool sync)
   // Trying a rename that refuses to replace first tells exactly whether this write added a
   // file, which keeps the cache's file counters right under concurrent writers.
   Committed committed;
-  if (::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_destination.c_str(), RENAME_NOREPLACE) == 0) {
+  if (::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_destination.c_str(), RENAME_NOREPLACE) ==
+      0) {
     return committed;
   }
   if (errno != EEXIST && errno != EINVAL && errno != ENOSYS) {

@@ -31,7 +31,11 @@ public:
   };
   Expected<Committed> commit(bool sync);
 
-  const std::filesystem::path& temp_path() const { return m_temp; }
+  const std::filesystem::path&
+  temp_path() const
+  {
+    return m_temp;
+  }
 
 private:
   AtomicFile(std::filesystem::path destination, std::filesystem::path temp, UniqueFd fd);

@@ -43,7 +43,7 @@ ByteReader::integer(int width, std::string_view what)
   return value;
 }
 
-template <typename T>
+template<typename T>
 Expected<T>
 narrow(Expected<uint64_t> value)
 {

@@ -16,15 +16,39 @@ class ByteWriter {
 public:
   explicit ByteWriter(std::vector<uint8_t>& out) : m_out(out) {}
 
-  void u8(uint8_t value) { m_out.push_back(value); }
-  void u16(uint16_t value) { integer(value, 2); }
-  void u32(uint32_t value) { integer(value, 4); }
-  void u64(uint64_t value) { integer(value, 8); }
-  void bytes(std::span<const uint8_t> data) { m_out.insert(m_out.end(), data.begin(), data.end()); }
+  void
+  u8(uint8_t value)
+  {
+    m_out.push_back(value);
+  }
+  void
+  u16(uint16_t value)
+  {
+    integer(value, 2);
+  }
+  void
+  u32(uint32_t value)
+  {
+    integer(value, 4);
+  }
+  void
+  u64(uint64_t value)
+  {
+    integer(value, 8);
+  }
+  void
+  bytes(std::span<const uint8_t> data)
+  {
+    m_out.insert(m_out.end(), data.begin(), data.end());
+  }
   void text(std::string_view text);
   // Overwrites 8 bytes at `offset`, for sizes known only after the rest was written.
   void patch_u64(size_t offset, uint64_t value);
-  size_t size() const { return m_out.size(); }
+  size_t
+  size() const
+  {
+    return m_out.size();
+  }
 
 private:
   void integer(uint64_t value, int width);
@@ -49,9 +73,21 @@ public:
   Expected<std::span<const uint8_t>> bytes(size_t size, std::string_view what);
   Expected<std::string> text(size_t size, std::string_view what);
 
-  size_t offset() const { return m_base + m_position; }
-  size_t position() const { return m_position; }
-  size_t remaining() const { return m_data.size() - m_position; }
+  size_t
+  offset() const
+  {
+    return m_base + m_position;
+  }
+  size_t
+  position() const
+  {
+    return m_position;
+  }
+  size_t
+  remaining() const
+  {
+    return m_data.size() - m_position;
+  }
 
   // An error for a field that was read but holds an invalid value.
   std::unexpected<Error> invalid(size_t field_offset, std::string message) const;

@@ -23,7 +23,11 @@ public:
   UniqueFd& operator=(const UniqueFd&) = delete;
   ~UniqueFd();
 
-  int get() const { return m_fd; }
+  int
+  get() const
+  {
+    return m_fd;
+  }
   explicit operator bool() const { return m_fd >= 0; }
   int release();
   void reset();
@@ -33,7 +37,8 @@ private:
 };
 
 // An Error for a failed system call: ENOSPC, EDQUOT and EFBIG map to no_space, ENOENT to
-// not_found (as does ENOTDIR: a path through a file does not exist), the rest to io. The message reads "<what> <path>: <strerror>".
+// not_found (as does ENOTDIR: a path through a file does not exist), the rest to io. The message
+// reads "<what> <path>: <strerror>".
 Error errno_error(std::string_view what, std::string_view path, int err);
 
 Expected<std::vector<uint8_t>> read_file(const std::filesystem::path& path);

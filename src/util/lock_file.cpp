@@ -87,9 +87,8 @@ LockFile::acquire_within(const std::filesystem::path& path, std::chrono::millise
       return LockFile(std::move(*fd));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return make_error(ErrorCode::timeout,
-                        fmt::format("timed out after {} ms waiting for lock {}", timeout.count(),
-                                    path.string()));
+      return make_error(ErrorCode::timeout, fmt::format("timed out after {} ms waiting for lock {}",
+                                                        timeout.count(), path.string()));
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(10'000));

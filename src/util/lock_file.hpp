@@ -22,7 +22,11 @@ public:
   static Expected<LockFile> acquire_within(const std::filesystem::path& path,
                                            std::chrono::milliseconds timeout);
 
-  int fd() const { return m_fd.get(); }
+  int
+  fd() const
+  {
+    return m_fd.get();
+  }
 
 private:
   explicit LockFile(UniqueFd fd) : m_fd(std::move(fd)) {}

@@ -17,10 +17,26 @@ std::optional<LogLevel> parse_log_level(std::string_view text);
 std::string_view to_string(LogLevel level);
 
 void log(LogLevel level, std::string_view message);
-inline void log_error(std::string_view message) { log(LogLevel::error, message); }
-inline void log_warning(std::string_view message) { log(LogLevel::warning, message); }
-inline void log_info(std::string_view message) { log(LogLevel::info, message); }
-inline void log_debug(std::string_view message) { log(LogLevel::debug, message); }
+inline void
+log_error(std::string_view message)
+{
+  log(LogLevel::error, message);
+}
+inline void
+log_warning(std::string_view message)
+{
+  log(LogLevel::warning, message);
+}
+inline void
+log_info(std::string_view message)
+{
+  log(LogLevel::info, message);
+}
+inline void
+log_debug(std::string_view message)
+{
+  log(LogLevel::debug, message);
+}
 
 // Logs `message` as a warning the first time `topic` is seen in this process; later ones
 // are logged at debug level only.

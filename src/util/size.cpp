@@ -18,8 +18,9 @@ parse_size(std::string_view text)
     return make_error(ErrorCode::invalid_argument, fmt::format("size '{}' is too large", text));
   }
   if (ec != std::errc() || end == text.data()) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("'{}' is not a size: expected a number such as 500M or 5G", text));
+    return make_error(
+      ErrorCode::invalid_argument,
+      fmt::format("'{}' is not a size: expected a number such as 500M or 5G", text));
   }
   std::string suffix(end, text.data() + text.size());
   for (auto& c : suffix) {

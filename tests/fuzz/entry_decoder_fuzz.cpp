@@ -32,7 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
       continue; // e.g. an over-long summary the decoder allows but the encoder truncates
     }
     auto again = core::decode_entry(Bytes::adopt(std::move(*encoded)));
-    if (!again || again->entry.kind != record.entry.kind || again->entry.guard != record.entry.guard ||
+    if (!again || again->entry.kind != record.entry.kind ||
+        again->entry.guard != record.entry.guard ||
         again->entry.blobs.size() != record.entry.blobs.size()) {
       std::abort();
     }

@@ -3,6 +3,7 @@
 #include "storage/local/layout.hpp"
 #include "util/files.hpp"
 
+#include <jitcache/config.hpp>
 #include <jitcache/key_builder.hpp>
 
 #include "support/cli_runner.hpp"
@@ -22,7 +23,8 @@ namespace {
 class CliTest : public ::testing::Test {
 protected:
   // Runs the CLI on this test's cache directory.
-  testing::CliResult jc(std::vector<std::string> args, util::ProcessOptions options = {})
+  testing::CliResult
+  jc(std::vector<std::string> args, util::ProcessOptions options = {})
   {
     args.insert(args.begin(), {"--cache-dir", m_dir.path().string()});
     options.environment["XDG_CONFIG_HOME"] = (m_home / "config").string();
@@ -30,7 +32,8 @@ protected:
     return run_cli(args, options);
   }
 
-  std::string put(const std::string& content, std::vector<std::string> args)
+  std::string
+  put(const std::string& content, std::vector<std::string> args)
   {
     const auto file = m_home / ("input-" + std::to_string(m_inputs++));
     EXPECT_TRUE(util::write_file_atomic(file, content));
@@ -41,7 +44,8 @@ protected:
     return trimmed(result.out);
   }
 
-  nlohmann::json json_of(std::vector<std::string> args)
+  nlohmann::json
+  json_of(std::vector<std::string> args)
   {
     const auto result = jc(std::move(args));
     EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -73,7 +77,8 @@ TEST_F(CliTest, PutThenGetRoundTripsTheFile)
 
 TEST_F(CliTest, KeysAreStableAcrossProcesses)
 {
-  const auto key = put("x", {"--kind", "kernel", "--component", "graph=relu(x)", "--component", "flags=-O2"});
+  const auto key =
+    put("x", {"--kind", "kernel", "--component", "graph=relu(x)", "--component", "flags=-O2"});
   KeyBuilder builder;
   builder.add_string("kind", "kernel").add_string("graph", "relu(x)").add_string("flags", "-O2");
   EXPECT_EQ(key, builder.build().to_hex());
@@ -81,15 +86,18 @@ TEST_F(CliTest, KeysAreStableAcrossProcesses)
   TempDir other;
   const auto file = other / "f";
   ASSERT_TRUE(util::write_file_atomic(file, std::string_view("different content")));
-  const auto again = run_cli({"--cache-dir", other.path().string(), "put", "--kind", "kernel", "--component",
-                              "graph=relu(x)", "--component", "flags=-O2", file.string()});
+  const auto again =
+    run_cli({"--cache-dir", other.path().string(), "put", "--kind", "kernel", "--component",
+             "graph=relu(x)", "--component", "flags=-O2", file.string()});
   EXPECT_EQ(trimmed(again.out), key);
 }
 
 TEST_F(CliTest, ShowLsAndExplain)
 {
-  const auto a = put("aaa", {"--kind", "graph", "--component", "graph=g1", "--component", "cxx=g++ 12"});
-  const auto b = put("bbb", {"--kind", "graph", "--component", "graph=g1", "--component", "cxx=g++ 13"});
+  const auto a =
+    put("aaa", {"--kind", "graph", "--component", "graph=g1", "--component", "cxx=g++ 12"});
+  const auto b =
+    put("bbb", {"--kind", "graph", "--component", "graph=g1", "--component", "cxx=g++ 13"});
   put("kkk", {"--kind", "kernel", "--component", "graph=k"});
 
   const auto shown = json_of({"show", a, "--json"});
@@ -160,11 +168,14 @@ TEST_F(CliTest, BadKeysAndMissingEntries)
 
 TEST_F(CliTest, BadConfigValueNamesKeyValueAndLine)
 {
-  ASSERT_TRUE(util::write_file_atomic(m_dir / "jitcache.conf", std::string_view("sync = true\nmax_size = huge\n")));
+  ASSERT_TRUE(util::write_file_atomic(m_dir / "jitcache.conf",
+                                      std::string_view("sync = true\nmax_size = huge\n")));
   const auto result = jc({"stats"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("invalid value 'huge' for key 'max_size'"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find((m_dir / "jitcache.conf").string() + ":2"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("invalid value 'huge' for key 'max_size'"), std::string::npos)
+    << result.err;
+  EXPECT_NE(result.err.find((m_dir / "jitcache.conf").string() + ":2"), std::string::npos)
+    << result.err;
 
   auto env = jc({"stats"}, {.environment = {{"JITCACHE_MAX_FILES", "-5"}}});
   EXPECT_EQ(env.exit_code, 1);
@@ -276,7 +287,8 @@ TEST_F(CliTest, UnusableDirectoryIsAClearError)
 {
   const auto file = m_home / "plainfile";
   ASSERT_TRUE(util::write_file_atomic(file, std::string_view("x")));
-  const auto result = run_cli({"--cache-dir", (file / "cache").string(), "put", "--kind", "kernel", file.string()});
+  const auto result =
+    run_cli({"--cache-dir", (file / "cache").string(), "put", "--kind", "kernel", file.string()});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("cannot create directory"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("not writable"), std::string::npos) << result.err;
@@ -291,6 +303,22 @@ TEST_F(CliTest, HelpAndVersion)
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
   }
   EXPECT_NE(run_cli({"--version"}).out.find("jitcache 0."), std::string::npos);
+}
+
+} // namespace jitcache
+
+namespace jitcache {
+
+// docs/configuration.md must name every key and its environment variable.
+TEST(Docs, ConfigurationListsEveryKey)
+{
+  const auto bytes =
+    util::read_file(std::filesystem::path(JITCACHE_SOURCE_DIR) / "docs" / "configuration.md");
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  const std::string text(bytes->begin(), bytes->end());
+  for (const auto& key : config_keys()) {
+    EXPECT_NE(text.find("| `" + key.name + "` | `" + key.env + "`"), std::string::npos) << key.name;
+  }
 }
 
 } // namespace jitcache

@@ -13,7 +13,8 @@ class TempDir {
 public:
   TempDir()
   {
-    std::string pattern = (std::filesystem::temp_directory_path() / "jitcache-test-XXXXXX").string();
+    std::string pattern =
+      (std::filesystem::temp_directory_path() / "jitcache-test-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) {
       throw std::runtime_error("mkdtemp failed");
     }
@@ -27,8 +28,16 @@ public:
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
-  const std::filesystem::path& path() const { return m_path; }
-  std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+  const std::filesystem::path&
+  path() const
+  {
+    return m_path;
+  }
+  std::filesystem::path
+  operator/(const std::string& name) const
+  {
+    return m_path / name;
+  }
 
 private:
   std::filesystem::path m_path;

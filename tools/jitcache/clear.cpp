@@ -8,7 +8,8 @@ namespace jitcache::cli {
 void
 add_clear_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
-  auto* command = app.add_subcommand("clear", "Remove every entry (statistics and configuration stay)");
+  auto* command =
+    app.add_subcommand("clear", "Remove every entry (statistics and configuration stay)");
   command->callback([&global, &chosen] {
     chosen = [&global] {
       auto store = open_writable_store(global);

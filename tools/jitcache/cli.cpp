@@ -38,7 +38,8 @@ open_writable_store(const GlobalOptions& global)
 {
   auto store = open_cli_store(global);
   if (store->access() != storage::local::Access::read_write) {
-    throw Failure(fmt::format("the cache directory {} is not writable", store->config().dir.string()));
+    throw Failure(
+      fmt::format("the cache directory {} is not writable", store->config().dir.string()));
   }
   return store;
 }
@@ -59,7 +60,8 @@ read_entry_records(const storage::local::LocalStore& store, const Key& key)
   auto records = store.inspect(key);
   if (!records) {
     if (records.error().code == ErrorCode::not_found) {
-      throw Failure(fmt::format("no entry for key {} in {}", key.to_hex(), store.config().dir.string()));
+      throw Failure(
+        fmt::format("no entry for key {} in {}", key.to_hex(), store.config().dir.string()));
     }
     throw Failure(records.error().message);
   }

@@ -46,8 +46,10 @@ int
 run_set(const GlobalOptions& global, const std::string& key, const std::string& value)
 {
   if (key == "dir") {
-    throw UsageError("'dir' cannot be set inside the cache directory; use --cache-dir, JITCACHE_DIR "
-                     "or " + user_config_path().string());
+    throw UsageError(
+      "'dir' cannot be set inside the cache directory; use --cache-dir, JITCACHE_DIR "
+      "or " +
+      user_config_path().string());
   }
   if (auto valid = validate_config_value(key, value); !valid) {
     throw UsageError(valid.error().message);
@@ -72,12 +74,15 @@ add_config_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   auto* show = command->add_subcommand("show", "Every key with its value and where it came from");
   auto json = std::make_shared<bool>(false);
   show->add_flag("--json", *json, "Print a JSON array");
-  show->callback([&global, &chosen, json] { chosen = [&global, json] { return run_show(global, *json); }; });
+  show->callback(
+    [&global, &chosen, json] { chosen = [&global, json] { return run_show(global, *json); }; });
 
   auto* get = command->add_subcommand("get", "Print one key's value");
   auto get_key = std::make_shared<std::string>();
   get->add_option("KEY", *get_key, "Configuration key")->required();
-  get->callback([&global, &chosen, get_key] { chosen = [&global, get_key] { return run_get(global, *get_key); }; });
+  get->callback([&global, &chosen, get_key] {
+    chosen = [&global, get_key] { return run_get(global, *get_key); };
+  });
 
   auto* set = command->add_subcommand("set", "Set a key in the cache directory's jitcache.conf");
   auto set_key = std::make_shared<std::string>();

@@ -26,11 +26,15 @@ run_explain(const GlobalOptions& global, const std::string& first_text,
   if (json) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& d : differences) {
-      rows.push_back({{"name", d.name}, {"change", to_string(d.change)},
-                      {"first", d.first_summary}, {"second", d.second_summary}});
+      rows.push_back({{"name", d.name},
+                      {"change", to_string(d.change)},
+                      {"first", d.first_summary},
+                      {"second", d.second_summary}});
     }
-    print_json({{"first", first.to_hex()}, {"second", second.to_hex()},
-                {"differing", changed}, {"components", rows}});
+    print_json({{"first", first.to_hex()},
+                {"second", second.to_hex()},
+                {"differing", changed},
+                {"components", rows}});
     return k_exit_ok;
   }
   if (first == second) {
@@ -66,7 +70,8 @@ run_explain(const GlobalOptions& global, const std::string& first_text,
 void
 add_explain_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
-  auto* command = app.add_subcommand("explain", "Explain why two keys differ, component by component");
+  auto* command =
+    app.add_subcommand("explain", "Explain why two keys differ, component by component");
   auto first = std::make_shared<std::string>();
   auto second = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);

@@ -31,14 +31,16 @@ run_get(const GlobalOptions& global, const GetOptions& options)
     throw Failure(entries.error().message);
   }
   if (entries->empty()) {
-    throw Failure(fmt::format("no entry for key {} in {}", key.to_hex(), store->config().dir.string()));
+    throw Failure(
+      fmt::format("no entry for key {} in {}", key.to_hex(), store->config().dir.string()));
   }
   const Entry* chosen = &entries->front();
   if (options.guard) {
     const auto it = std::find_if(entries->begin(), entries->end(),
                                  [&](const Entry& e) { return e.guard == *options.guard; });
     if (it == entries->end()) {
-      throw Failure(fmt::format("key {} has no variant with guard '{}'", key.to_hex(), *options.guard));
+      throw Failure(
+        fmt::format("key {} has no variant with guard '{}'", key.to_hex(), *options.guard));
     }
     chosen = &*it;
   }
@@ -64,7 +66,8 @@ add_get_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   auto* command = app.add_subcommand("get", "Write a stored blob to a file");
   auto options = std::make_shared<GetOptions>();
   command->add_option("KEY", options->key, "The entry's key")->required();
-  command->add_option("-o,--output", options->output, "Where to write it; - for standard output")->required();
+  command->add_option("-o,--output", options->output, "Where to write it; - for standard output")
+    ->required();
   command->add_option("--blob", options->blob, "Which blob (default: data)");
   command->add_option("--guard", options->guard, "Pick the variant with this guard expression");
   command->callback([&global, &chosen, options] {

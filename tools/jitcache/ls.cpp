@@ -50,8 +50,11 @@ run_ls(const GlobalOptions& global, const LsOptions& options)
     }
     ++count;
     if (options.json) {
-      nlohmann::json row = {{"key", key.to_hex()}, {"kind", kind}, {"variants", variants},
-                            {"size", static_cast<uint64_t>(st.st_size)}, {"created_ms", created}};
+      nlohmann::json row = {{"key", key.to_hex()},
+                            {"kind", kind},
+                            {"variants", variants},
+                            {"size", static_cast<uint64_t>(st.st_size)},
+                            {"created_ms", created}};
       if (!problem.empty()) {
         row["error"] = problem;
       }

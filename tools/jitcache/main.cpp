@@ -32,14 +32,15 @@ main(int argc, char** argv)
   app.fallthrough();
 
   GlobalOptions global;
-  app.add_option("--cache-dir", global.cache_dir, "Cache directory (default: $JITCACHE_DIR, "
-                                                  "else $XDG_CACHE_HOME/jitcache, else ~/.cache/jitcache)");
+  app.add_option("--cache-dir", global.cache_dir,
+                 "Cache directory (default: $JITCACHE_DIR, "
+                 "else $XDG_CACHE_HOME/jitcache, else ~/.cache/jitcache)");
 
   Command chosen;
-  for (Registrar add : {add_stats_command, add_zero_stats_command, add_ls_command, add_show_command,
-                        add_explain_command, add_verify_command, add_trim_command,
-                        add_recount_command, add_clear_command, add_config_command,
-                        add_put_command, add_get_command}) {
+  for (Registrar add :
+       {add_stats_command, add_zero_stats_command, add_ls_command, add_show_command,
+        add_explain_command, add_verify_command, add_trim_command, add_recount_command,
+        add_clear_command, add_config_command, add_put_command, add_get_command}) {
     add(app, global, chosen);
   }
 

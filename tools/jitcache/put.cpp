@@ -55,7 +55,8 @@ run_put(const GlobalOptions& global, const PutOptions& options)
     try {
       builder.add_string(name, std::string_view(component).substr(equals + 1));
     } catch (const std::logic_error&) {
-      throw UsageError(fmt::format("--component '{}': component '{}' given twice", component, name));
+      throw UsageError(
+        fmt::format("--component '{}': component '{}' given twice", component, name));
     }
   }
   auto store = open_writable_store(global);
@@ -83,7 +84,8 @@ add_put_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   auto* command = app.add_subcommand("put", "Store a file under a key built from named components");
   auto options = std::make_shared<PutOptions>();
   command->add_option("--kind", options->kind, "Artifact kind, e.g. kernel")->required();
-  command->add_option("--component", options->components, "A key component NAME=VALUE (repeatable)");
+  command->add_option("--component", options->components,
+                      "A key component NAME=VALUE (repeatable)");
   command->add_option("--guard", options->guard, "Guard expression of this variant");
   command->add_option("--compile-ms", options->compile_ms, "What producing the file cost, in ms");
   command->add_option("FILE", options->file, "The file to store; - for standard input")->required();

@@ -10,7 +10,8 @@ namespace jitcache::cli {
 void
 add_recount_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
-  auto* command = app.add_subcommand("recount", "Rebuild the file and size counters from the files");
+  auto* command =
+    app.add_subcommand("recount", "Rebuild the file and size counters from the files");
   command->callback([&global, &chosen] {
     chosen = [&global] {
       auto store = open_writable_store(global);
@@ -18,7 +19,8 @@ add_recount_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
       if (!report) {
         throw Failure(report.error().message);
       }
-      fmt::print("Counted {} files ({})\n", report->files_after, util::format_size(report->bytes_after));
+      fmt::print("Counted {} files ({})\n", report->files_after,
+                 util::format_size(report->bytes_after));
       return k_exit_ok;
     };
   });

@@ -29,13 +29,19 @@ record_json(const core::DecodedEntry& record)
   nlohmann::json blobs = nlohmann::json::array();
   for (size_t i = 0; i < e.blobs.size(); ++i) {
     const auto& layout = record.layout[i];
-    blobs.push_back({{"name", e.blobs[i].name}, {"size", layout.raw_size},
-                     {"stored_size", layout.stored_size}, {"codec", codec_name(layout.codec)}});
+    blobs.push_back({{"name", e.blobs[i].name},
+                     {"size", layout.raw_size},
+                     {"stored_size", layout.stored_size},
+                     {"codec", codec_name(layout.codec)}});
   }
-  return {{"kind", e.kind},           {"guard", e.guard},
-          {"created_ms", e.created_ms}, {"compile_ms", e.compile_ms},
-          {"producer", e.producer},   {"signed", !e.signature.empty()},
-          {"record_size", record.encoded_size}, {"details", details},
+  return {{"kind", e.kind},
+          {"guard", e.guard},
+          {"created_ms", e.created_ms},
+          {"compile_ms", e.compile_ms},
+          {"producer", e.producer},
+          {"signed", !e.signature.empty()},
+          {"record_size", record.encoded_size},
+          {"details", details},
           {"blobs", blobs}};
 }
 
@@ -49,7 +55,8 @@ print_record(const core::DecodedEntry& record, size_t index)
   fmt::print("  {:<14}{}\n", "Created", format_time_ms(e.created_ms));
   fmt::print("  {:<14}{}\n", "Compile time", util::format_duration_ms(e.compile_ms));
   fmt::print("  {:<14}{}\n", "Producer", e.producer);
-  fmt::print("  {:<14}{}\n", "Signature", e.signature.empty() ? "none" : fmt::format("{} bytes", e.signature.size()));
+  fmt::print("  {:<14}{}\n", "Signature",
+             e.signature.empty() ? "none" : fmt::format("{} bytes", e.signature.size()));
   fmt::print("  {:<14}{}\n", "Record size", util::format_size(record.encoded_size));
   fmt::print("  Key components:\n");
   for (const auto& c : e.details) {
@@ -58,8 +65,9 @@ print_record(const core::DecodedEntry& record, size_t index)
   fmt::print("  Blobs:\n");
   for (size_t i = 0; i < e.blobs.size(); ++i) {
     const auto& layout = record.layout[i];
-    fmt::print("    {:<20} {} (stored {}, {})\n", e.blobs[i].name, util::format_size(layout.raw_size),
-               util::format_size(layout.stored_size), codec_name(layout.codec));
+    fmt::print("    {:<20} {} (stored {}, {})\n", e.blobs[i].name,
+               util::format_size(layout.raw_size), util::format_size(layout.stored_size),
+               codec_name(layout.codec));
   }
 }
 
@@ -78,8 +86,10 @@ run_show(const GlobalOptions& global, const std::string& key_text, bool json)
     for (const auto& record : records) {
       variants.push_back(record_json(record));
     }
-    print_json({{"key", key.to_hex()}, {"path", path.string()},
-                {"file_size", static_cast<uint64_t>(st.st_size)}, {"last_used_ms", mtime_ms},
+    print_json({{"key", key.to_hex()},
+                {"path", path.string()},
+                {"file_size", static_cast<uint64_t>(st.st_size)},
+                {"last_used_ms", mtime_ms},
                 {"variants", variants}});
     return k_exit_ok;
   }
@@ -99,7 +109,8 @@ run_show(const GlobalOptions& global, const std::string& key_text, bool json)
 void
 add_show_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
-  auto* command = app.add_subcommand("show", "Show an entry: header, key components, variants, blobs");
+  auto* command =
+    app.add_subcommand("show", "Show an entry: header, key components, variants, blobs");
   auto key = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   command->add_option("KEY", *key, "The entry's key (64 hex characters)")->required();

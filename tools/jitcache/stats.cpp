@@ -68,7 +68,8 @@ run_stats(const GlobalOptions& global, bool json)
   const auto& config = store->config();
   const uint64_t hits = c.sum_prefix("hit.");
   const uint64_t misses = c.sum_prefix("miss.");
-  const double hit_rate = hits + misses == 0 ? 0.0 : static_cast<double>(hits) / static_cast<double>(hits + misses);
+  const double hit_rate =
+    hits + misses == 0 ? 0.0 : static_cast<double>(hits) / static_cast<double>(hits + misses);
 
   if (json) {
     nlohmann::json counters = nlohmann::json::object();
@@ -93,7 +94,9 @@ run_stats(const GlobalOptions& global, bool json)
   fmt::print("{:<20}{}\n", "Cache directory", config.dir.string());
   fmt::print("{:<20}{} files, {} of {} ({:.1f}%)\n", "Content", c.get(core::counter::files),
              util::format_size(bytes), util::format_size(config.max_size),
-             config.max_size ? 100.0 * static_cast<double>(bytes) / static_cast<double>(config.max_size) : 0.0);
+             config.max_size
+               ? 100.0 * static_cast<double>(bytes) / static_cast<double>(config.max_size)
+               : 0.0);
   fmt::print("{:<20}{} of {} lookups ({:.1f}%)\n", "Hit rate", hits, hits + misses, 100 * hit_rate);
   print_event_lines(c, "hit", "Hits");
   print_event_lines(c, "miss", "Misses");
@@ -106,7 +109,8 @@ run_stats(const GlobalOptions& global, bool json)
              util::format_size(c.get(core::counter::evicted_bytes)), c.get(core::counter::trims));
   fmt::print("{:<20}{}\n", "Read", util::format_size(c.get(core::counter::bytes_read)));
   fmt::print("{:<20}{}\n", "Written", util::format_size(c.get(core::counter::bytes_written)));
-  fmt::print("{:<20}{}\n", "Time saved", util::format_duration_ms(c.get(core::counter::time_saved_ms)));
+  fmt::print("{:<20}{}\n", "Time saved",
+             util::format_duration_ms(c.get(core::counter::time_saved_ms)));
   return k_exit_ok;
 }
 
@@ -115,10 +119,12 @@ run_stats(const GlobalOptions& global, bool json)
 void
 add_stats_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
-  auto* command = app.add_subcommand("stats", "Show what the cache holds and how it served lookups");
+  auto* command =
+    app.add_subcommand("stats", "Show what the cache holds and how it served lookups");
   auto json = std::make_shared<bool>(false);
   command->add_flag("--json", *json, "Print one JSON object");
-  command->callback([&global, &chosen, json] { chosen = [&global, json] { return run_stats(global, *json); }; });
+  command->callback(
+    [&global, &chosen, json] { chosen = [&global, json] { return run_stats(global, *json); }; });
 }
 
 } // namespace jitcache::cli

@@ -45,10 +45,13 @@ run_trim(const GlobalOptions& global, const TrimOptions& options)
 void
 add_trim_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
-  auto* command = app.add_subcommand("trim", "Remove least recently used entries until the cache fits");
+  auto* command =
+    app.add_subcommand("trim", "Remove least recently used entries until the cache fits");
   auto options = std::make_shared<TrimOptions>();
-  command->add_option("--max-size", options->max_size, "Size to trim to (default: max_size), e.g. 500M");
-  command->add_option("--max-files", options->max_files, "Number of files to trim to (default: max_files)");
+  command->add_option("--max-size", options->max_size,
+                      "Size to trim to (default: max_size), e.g. 500M");
+  command->add_option("--max-files", options->max_files,
+                      "Number of files to trim to (default: max_files)");
   command->callback([&global, &chosen, options] {
     chosen = [&global, options] { return run_trim(global, *options); };
   });

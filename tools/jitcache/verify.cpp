@@ -55,23 +55,26 @@ run_verify(const GlobalOptions& global, const VerifyOptions& options)
       }
     }
   }
-  const auto remaining = std::count_if(bad.begin(), bad.end(), [](const BadFile& f) { return !f.removed; });
+  const auto remaining =
+    std::count_if(bad.begin(), bad.end(), [](const BadFile& f) { return !f.removed; });
 
   if (options.json) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& file : bad) {
       rows.push_back({{"path", file.path}, {"problem", file.problem}, {"removed", file.removed}});
     }
-    print_json({{"checked", checked}, {"bad", rows}, {"incompatible", incompatible},
+    print_json({{"checked", checked},
+                {"bad", rows},
+                {"incompatible", incompatible},
                 {"remaining_bad", remaining}});
   } else {
     for (const auto& file : bad) {
       fmt::print("{}: {}{}\n", file.removed ? "removed" : "bad", file.problem,
                  file.problem.find(file.path) == std::string::npos ? " (" + file.path + ")" : "");
     }
-    fmt::print("Checked {} entry files: {} bad{}, {} written by a newer jitcache\n", checked,
-               bad.size(), options.repair ? fmt::format(" ({} removed)", bad.size() - remaining) : "",
-               incompatible);
+    fmt::print(
+      "Checked {} entry files: {} bad{}, {} written by a newer jitcache\n", checked, bad.size(),
+      options.repair ? fmt::format(" ({} removed)", bad.size() - remaining) : "", incompatible);
   }
   return remaining == 0 ? k_exit_ok : k_exit_problems;
 }

@@ -12,7 +12,7 @@ namespace jitcache::storage::local {
 namespace {
 
 // Reads a directory with readdir, which unlike std::filesystem iterators does not throw.
-template <typename Visit>
+template<typename Visit>
 void
 list_directory(const std::filesystem::path& dir, Visit&& visit)
 {

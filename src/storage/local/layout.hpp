@@ -39,18 +39,41 @@ struct StoredFile {
 
 class Layout {
 public:
-  explicit Layout(std::filesystem::path root) : m_root(std::move(root)), m_root_string(m_root.string()) {}
+  explicit Layout(std::filesystem::path root)
+    : m_root(std::move(root)), m_root_string(m_root.string())
+  {
+  }
 
-  const std::filesystem::path& root() const { return m_root; }
-  static int shard_of(const Key& key) { return key.digest()[0] >> 4; }
+  const std::filesystem::path&
+  root() const
+  {
+    return m_root;
+  }
+  static int
+  shard_of(const Key& key)
+  {
+    return key.digest()[0] >> 4;
+  }
   std::filesystem::path shard_dir(int shard) const;
   std::filesystem::path bucket_dir(const Key& key) const;
   std::filesystem::path entry_path(const Key& key) const;
   // The same as a plain string, for the lookup path: no path parsing.
   std::string entry_path_string(const Key& key) const;
-  std::filesystem::path stats_path(int shard) const { return shard_dir(shard) / "stats"; }
-  std::filesystem::path trim_lock_path(int shard) const { return shard_dir(shard) / "trim.lock"; }
-  std::filesystem::path config_path() const { return m_root / "jitcache.conf"; }
+  std::filesystem::path
+  stats_path(int shard) const
+  {
+    return shard_dir(shard) / "stats";
+  }
+  std::filesystem::path
+  trim_lock_path(int shard) const
+  {
+    return shard_dir(shard) / "trim.lock";
+  }
+  std::filesystem::path
+  config_path() const
+  {
+    return m_root / "jitcache.conf";
+  }
 
   // Visits every entry file and temporary file of a shard. Files that vanish meanwhile are
   // skipped; other files are ignored.

@@ -33,9 +33,8 @@ open_directory(const Config& config)
     return Access::off;
   }
   if (auto made = util::create_directories(config.dir); !made) {
-    util::warn_once("local:unusable",
-                    fmt::format("{}; the local cache is off for this process",
-                                made.error().message));
+    util::warn_once("local:unusable", fmt::format("{}; the local cache is off for this process",
+                                                  made.error().message));
     return Access::off;
   }
   if (::access(config.dir.c_str(), R_OK | X_OK) != 0) {
@@ -237,9 +236,8 @@ LocalStore::inspect(const Key& key, const core::DecodeOptions& options) const
   }
   for (const auto& record : *decoded) {
     if (record.entry.key != key) {
-      return make_error(ErrorCode::corrupt,
-                        fmt::format("{}: holds an entry for key {}", path.string(),
-                                    record.entry.key.to_hex()));
+      return make_error(ErrorCode::corrupt, fmt::format("{}: holds an entry for key {}",
+                                                        path.string(), record.entry.key.to_hex()));
     }
   }
   return decoded;
@@ -291,8 +289,8 @@ LocalStore::get(const Key& key, std::string_view kind)
   if (decoded) {
     for (const auto& record : *decoded) {
       if (record.entry.key != key) {
-        decoded = make_error(ErrorCode::corrupt,
-                             fmt::format("it holds an entry for key {}", record.entry.key.to_hex()));
+        decoded = make_error(ErrorCode::corrupt, fmt::format("it holds an entry for key {}",
+                                                             record.entry.key.to_hex()));
         break;
       }
     }
@@ -311,7 +309,8 @@ LocalStore::get(const Key& key, std::string_view kind)
 
   if (m_access == Access::read_write) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    if (std::chrono::nanoseconds(now) - std::chrono::nanoseconds(mtime_ns(st)) > k_refresh_interval) {
+    if (std::chrono::nanoseconds(now) - std::chrono::nanoseconds(mtime_ns(st)) >
+        k_refresh_interval) {
       (void)::futimens(fd.get(), nullptr);
     }
   }
@@ -322,7 +321,8 @@ LocalStore::get(const Key& key, std::string_view kind)
   }
   if (m_access == Access::read_write) {
     std::lock_guard lock(m_pending_mutex);
-    m_pending.hit(kind == "unknown" ? entries.front().kind : kind, size, entries.front().compile_ms);
+    m_pending.hit(kind == "unknown" ? entries.front().kind : kind, size,
+                  entries.front().compile_ms);
     maybe_flush_locked();
   }
   return entries;
@@ -333,10 +333,12 @@ LocalStore::remove_corrupt(const Key& key, const std::filesystem::path& path, ui
                            const Error& error)
 {
   record(core::counter::corrupt);
-  util::warn_once("local:corrupt", fmt::format("corrupt cache entry {}: {}; removed, treated as a miss",
-                                               path.string(), error.message));
+  util::warn_once("local:corrupt",
+                  fmt::format("corrupt cache entry {}: {}; removed, treated as a miss",
+                              path.string(), error.message));
   if (m_access == Access::read_write && ::unlink(path.c_str()) == 0) {
-    (void)add_to_shard(Layout::shard_of(key), ShardDelta{{}, -1, -static_cast<int64_t>(disk_size(size))});
+    (void)add_to_shard(Layout::shard_of(key),
+                       ShardDelta{{}, -1, -static_cast<int64_t>(disk_size(size))});
   }
 }
 
@@ -366,7 +368,8 @@ LocalStore::put(const Entry& entry)
       for (const auto& old : *old_records) {
         if (old.entry.key == entry.key && old.entry.guard != entry.guard &&
             variants < k_max_variants) {
-          kept.insert(kept.end(), buffer.data() + offset, buffer.data() + offset + old.encoded_size);
+          kept.insert(kept.end(), buffer.data() + offset,
+                      buffer.data() + offset + old.encoded_size);
           ++variants;
         }
         offset += old.encoded_size;
@@ -414,22 +417,28 @@ LocalStore::write_entry_file(const Key& key, std::string_view kind,
   delta.events.add(core::counter::write(tier(), kind));
   delta.events.add(core::counter::bytes_written, new_size);
   delta.files = committed->replaced ? 0 : 1;
-  delta.bytes = static_cast<int64_t>(disk_size(new_size)) -
-                (committed->replaced ? static_cast<int64_t>(disk_size(committed->replaced_size)) : 0);
+  delta.bytes =
+    static_cast<int64_t>(disk_size(new_size)) -
+    (committed->replaced ? static_cast<int64_t>(disk_size(committed->replaced_size)) : 0);
   const int shard = Layout::shard_of(key);
   auto totals = add_to_shard(shard, delta);
   if (!totals) {
-    util::warn_once("local:stats", fmt::format("cannot update statistics: {}", totals.error().message));
+    util::warn_once("local:stats",
+                    fmt::format("cannot update statistics: {}", totals.error().message));
     return {};
   }
   // Each shard may hold its share of the bounds; past it, trim the shard to 90% of its share.
   const auto share = shard_share(limits());
-  const bool over_bytes = share.max_bytes != 0 && totals->get(core::counter::bytes) > share.max_bytes;
-  const bool over_files = share.max_files != 0 && totals->get(core::counter::files) > share.max_files;
+  const bool over_bytes =
+    share.max_bytes != 0 && totals->get(core::counter::bytes) > share.max_bytes;
+  const bool over_files =
+    share.max_files != 0 && totals->get(core::counter::files) > share.max_files;
   if (over_bytes || over_files) {
-    const Limits target{share.max_bytes - share.max_bytes / 10, share.max_files - share.max_files / 10};
+    const Limits target{share.max_bytes - share.max_bytes / 10,
+                        share.max_files - share.max_files / 10};
     if (auto trimmed = trim_shard(m_layout, shard, target, path); !trimmed) {
-      util::warn_once("local:trim", fmt::format("cannot trim the cache: {}", trimmed.error().message));
+      util::warn_once("local:trim",
+                      fmt::format("cannot trim the cache: {}", trimmed.error().message));
     }
   }
   return {};

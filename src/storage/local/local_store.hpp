@@ -36,15 +36,31 @@ public:
   explicit LocalStore(Config config);
   ~LocalStore() override;
 
-  std::string_view tier() const override { return "local"; }
+  std::string_view
+  tier() const override
+  {
+    return "local";
+  }
   Expected<std::vector<Entry>> get(const Key& key, std::string_view kind) override;
   Expected<void> put(const Entry& entry) override;
   Expected<bool> remove(const Key& key) override;
   Expected<void> for_each_key(const std::function<bool(const Key&)>& visit) override;
 
-  Access access() const { return m_access; }
-  const Config& config() const { return m_config; }
-  const Layout& layout() const { return m_layout; }
+  Access
+  access() const
+  {
+    return m_access;
+  }
+  const Config&
+  config() const
+  {
+    return m_config;
+  }
+  const Layout&
+  layout() const
+  {
+    return m_layout;
+  }
   Limits limits() const;
 
   // Reads a key's records without counting, refreshing or repairing anything.

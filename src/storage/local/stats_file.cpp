@@ -17,9 +17,8 @@ namespace {
 core::Counters
 parse_or_warn(const std::vector<uint8_t>& bytes, const std::filesystem::path& path)
 {
-  auto counters = core::Counters::parse(std::string_view(reinterpret_cast<const char*>(bytes.data()),
-                                                         bytes.size()),
-                                        path.string());
+  auto counters = core::Counters::parse(
+    std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path.string());
   if (!counters) {
     util::warn_once("stats:" + path.string(),
                     fmt::format("{}; counting from zero (run 'jitcache recount' to rebuild "

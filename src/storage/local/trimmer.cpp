@@ -144,7 +144,8 @@ trim_all(const Layout& layout, const Limits& limits)
       all.emplace_back(shard, file);
     }
   }
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return older(a.second, b.second); });
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return older(a.second, b.second); });
 
   std::array<uint64_t, k_shard_count> evicted_files{};
   std::array<uint64_t, k_shard_count> evicted_bytes{};

@@ -19,7 +19,8 @@ namespace {
 // JITCACHE_* variable, restoring nothing: each test sets what it needs.
 class ConfigTest : public ::testing::Test {
 protected:
-  void SetUp() override
+  void
+  SetUp() override
   {
     ::setenv("XDG_CONFIG_HOME", (m_home / "config").c_str(), 1);
     ::setenv("XDG_CACHE_HOME", (m_home / "cache").c_str(), 1);
@@ -27,13 +28,15 @@ protected:
       ::unsetenv(key.env.c_str());
     }
   }
-  void TearDown() override
+  void
+  TearDown() override
   {
     for (const auto& key : config_keys()) {
       ::unsetenv(key.env.c_str());
     }
   }
-  void write(const std::filesystem::path& path, const std::string& text)
+  void
+  write(const std::filesystem::path& path, const std::string& text)
   {
     ASSERT_TRUE(util::create_directories(path.parent_path()));
     ASSERT_TRUE(util::write_file_atomic(path, text));
@@ -58,7 +61,8 @@ TEST_F(ConfigTest, DefaultsAndDefaultDirectory)
 TEST_F(ConfigTest, PrecedenceOptionOverEnvironmentOverFilesOverDefault)
 {
   const auto dir = m_home / "cachedir";
-  write(user_config_path(), "dir = " + dir.string() + "\nmax_size = 1G\nmax_files = 10\nsync = true\n");
+  write(user_config_path(),
+        "dir = " + dir.string() + "\nmax_size = 1G\nmax_files = 10\nsync = true\n");
   write(dir / "jitcache.conf", "# cache-wide settings\nmax_size = 2G\nmax_files = 20\n");
   ::setenv("JITCACHE_MAX_SIZE", "3G", 1);
   auto config = load_config({{"max_size", "4G"}}).value();

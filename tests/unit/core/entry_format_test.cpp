@@ -18,7 +18,8 @@ rich_entry()
 {
   Entry entry = make_entry("rich", 5000, "s0 % 16 == 0");
   entry.blobs.push_back({"empty", Bytes()});
-  entry.blobs.push_back({"random", Bytes::copy_of(std::string_view("\x01\x9f\xee\x10 not compressible"))});
+  entry.blobs.push_back(
+    {"random", Bytes::copy_of(std::string_view("\x01\x9f\xee\x10 not compressible"))});
   entry.compile_ms = 1234;
   return entry;
 }
@@ -182,7 +183,8 @@ TEST(EntryFormat, LimitsAreCheckedBeforeAllocating)
   reseal(bytes);
   auto result = decode(bytes);
   ASSERT_FALSE(result);
-  EXPECT_NE(result.error().message.find("exceeds the limit"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find("exceeds the limit"), std::string::npos)
+    << result.error().message;
 
   DecodeOptions tight;
   tight.limits.max_blob_size = 4;

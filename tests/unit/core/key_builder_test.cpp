@@ -31,11 +31,16 @@ TEST(KeyBuilder, FramingPreventsCollisionsBetweenSplits)
   // Each of these moves bytes between names and values or between components; all differ.
   std::set<std::string> keys;
   const std::vector<Key> variants = {
-    key_of({{"ab", "c"}}),          key_of({{"a", "bc"}}),
-    key_of({{"a", "b"}, {"c", ""}}), key_of({{"a", ""}, {"b", "c"}}),
-    key_of({{"a", "bc"}, {"d", ""}}), key_of({{"a", "b"}, {"cd", ""}}),
-    key_of({}),                      key_of({{"", ""}}),
-    key_of({{"b", "2"}, {"a", "1"}}), key_of({{"a", "1"}, {"b", "2"}}),
+    key_of({{"ab", "c"}}),
+    key_of({{"a", "bc"}}),
+    key_of({{"a", "b"}, {"c", ""}}),
+    key_of({{"a", ""}, {"b", "c"}}),
+    key_of({{"a", "bc"}, {"d", ""}}),
+    key_of({{"a", "b"}, {"cd", ""}}),
+    key_of({}),
+    key_of({{"", ""}}),
+    key_of({{"b", "2"}, {"a", "1"}}),
+    key_of({{"a", "1"}, {"b", "2"}}),
   };
   for (const auto& key : variants) {
     keys.insert(key.to_hex());
@@ -94,7 +99,8 @@ TEST(KeyBuilder, GoldenDigests)
     .add_uint("size", 4096)
     .add_strings("flags", flags)
     .add_ints("sizes", sizes);
-  EXPECT_EQ(builder.build().to_hex(), "ce8c254f9e51b3c4455310c3fd5050f71a6a08e3517f6094b38ad553aeba2b61");
+  EXPECT_EQ(builder.build().to_hex(),
+            "ce8c254f9e51b3c4455310c3fd5050f71a6a08e3517f6094b38ad553aeba2b61");
   EXPECT_EQ(to_hex(builder.details()[0].digest),
             "75d9ec6774b1fe13a8e0cf81ece46b92df8a4124a9ccd4de6690dfa47e9a160e");
 }

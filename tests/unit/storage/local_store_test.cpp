@@ -11,10 +11,10 @@
 
 #include <csignal>
 #include <fcntl.h>
-#include <thread>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace jitcache::storage::local {
@@ -78,7 +78,7 @@ count_temp_files(const LocalStore& store)
 }
 
 // Runs `body` in a child process and returns its exit status (0 means its checks passed).
-template <typename Body>
+template<typename Body>
 int
 in_child(Body&& body)
 {
@@ -371,7 +371,8 @@ TEST(LocalStore, FullTrimKeepsTheNewestWithinTheBound)
   EXPECT_EQ(report.files_removed, 40u);
   EXPECT_LE(report.bytes_after, 20u * 8192);
   for (int i = 0; i < k_entries; ++i) {
-    const bool present = std::filesystem::exists(store.layout().entry_path(make_entry("e" + std::to_string(i)).key));
+    const bool present =
+      std::filesystem::exists(store.layout().entry_path(make_entry("e" + std::to_string(i)).key));
     EXPECT_EQ(present, i >= 40) << i;
   }
   const auto stats = store.read_stats().value();
@@ -430,7 +431,8 @@ TEST(LocalStore, ZeroStatsKeepsContentAndRecountRebuildsIt)
   ASSERT_TRUE(util::create_directories(store.layout().shard_dir(1)));
   // Damage a stats file: counting goes on from zero and recount restores the content.
   ASSERT_TRUE(util::write_file_atomic(store.layout().stats_path(0), std::string_view("garbage\n")));
-  ASSERT_TRUE(util::write_file_atomic(store.layout().stats_path(1), std::string_view("files 999\n")));
+  ASSERT_TRUE(
+    util::write_file_atomic(store.layout().stats_path(1), std::string_view("files 999\n")));
   const auto report = store.recount().value();
   EXPECT_EQ(report.files_after, 10u);
   stats = store.read_stats().value();
