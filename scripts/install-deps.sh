@@ -11,7 +11,7 @@ packages=(
 if [[ $profile == test ]]; then
   packages+=(
     googletest libgtest-dev libgmock-dev libbenchmark-dev
-    clang-16 libclang-rt-16-dev clang-format-16
+    clang-16 libclang-rt-16-dev clang-format-16 clang-tidy-16
   )
 fi
 

@@ -23,7 +23,7 @@ enum class ErrorCode {
 std::string_view to_string(ErrorCode code);
 
 struct Error {
-  ErrorCode code;
+  ErrorCode code = ErrorCode::io;
   std::string message;
 };
 

@@ -55,7 +55,7 @@ enum class ComponentChange { same, changed, only_in_first, only_in_second };
 
 struct ComponentDifference {
   std::string name;
-  ComponentChange change;
+  ComponentChange change = ComponentChange::same;
   std::string first_summary;
   std::string second_summary;
 };

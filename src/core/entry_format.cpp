@@ -137,7 +137,7 @@ decode_body(const Bytes& buffer, size_t base, size_t size, const DecodeOptions& 
     if (!value_) {                                                                                 \
       return std::unexpected(value_.error());                                                      \
     }                                                                                              \
-    target = std::move(*value_);                                                                   \
+    (target) = std::move(*value_);                                                                 \
   } while (false)
 
   const size_t kind_at = in.position();

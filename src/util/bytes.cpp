@@ -54,7 +54,7 @@ Bytes::slice(size_t offset, size_t size) const
 bool
 operator==(const Bytes& a, const Bytes& b)
 {
-  return a.size() == b.size() && (a.size() == 0 || std::memcmp(a.data(), b.data(), a.size()) == 0);
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
 }
 
 } // namespace jitcache

@@ -90,7 +90,7 @@ log(LogLevel level, std::string_view message)
   }
   // One fputs per line keeps lines from different threads whole.
   const std::string line = fmt::format("jitcache: {}: {}\n", to_string(level), message);
-  std::fputs(line.c_str(), stderr);
+  (void)std::fputs(line.c_str(), stderr); // nowhere left to report a failure to log
 }
 
 void

@@ -78,12 +78,14 @@ run_process(const std::vector<std::string>& argv, const ProcessOptions& options)
   }
 
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& arg : argv) {
     args.push_back(const_cast<char*>(arg.c_str()));
   }
   args.push_back(nullptr);
   auto env_strings = merged_environment(options.environment);
   std::vector<char*> env;
+  env.reserve(env_strings.size() + 1);
   for (auto& entry : env_strings) {
     env.push_back(entry.data());
   }

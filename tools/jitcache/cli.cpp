@@ -71,7 +71,10 @@ read_entry_records(const storage::local::LocalStore& store, const Key& key)
 void
 print_json(const nlohmann::json& value)
 {
-  std::fputs((value.dump(2) + "\n").c_str(), stdout);
+  const auto text = value.dump(2) + "\n";
+  if (std::fputs(text.c_str(), stdout) == EOF) {
+    throw Failure("cannot write to standard output");
+  }
 }
 
 std::string

@@ -49,7 +49,10 @@ run_get(const GlobalOptions& global, const GetOptions& options)
     throw Failure(fmt::format("the entry has no blob named '{}'", options.blob));
   }
   if (options.output == "-") {
-    std::fwrite(blob->data.data(), 1, blob->data.size(), stdout);
+    if (std::fwrite(blob->data.data(), 1, blob->data.size(), stdout) != blob->data.size() ||
+        std::fflush(stdout) != 0) {
+      throw Failure("cannot write to standard output");
+    }
     return k_exit_ok;
   }
   if (auto written = util::write_file_atomic(options.output, blob->data.span()); !written) {

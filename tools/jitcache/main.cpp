@@ -21,8 +21,16 @@ void add_put_command(CLI::App&, const GlobalOptions&, Command&);
 void add_get_command(CLI::App&, const GlobalOptions&, Command&);
 } // namespace jitcache::cli
 
+namespace {
+
+void
+report(const std::string& message)
+{
+  (void)std::fputs(message.c_str(), stderr); // nowhere left to report a failure to write
+}
+
 int
-main(int argc, char** argv)
+run(int argc, char** argv)
 {
   using namespace jitcache::cli;
   CLI::App app{"jitcache: a compilation cache for JIT compilers", "jitcache"};
@@ -60,13 +68,28 @@ main(int argc, char** argv)
   try {
     return chosen ? chosen() : k_exit_usage;
   } catch (const UsageError& e) {
-    std::fputs(fmt::format("jitcache: error: {}\n", e.what()).c_str(), stderr);
+    report(fmt::format("jitcache: error: {}\n", e.what()));
     return k_exit_usage;
   } catch (const Failure& e) {
-    std::fputs(fmt::format("jitcache: error: {}\n", e.what()).c_str(), stderr);
+    report(fmt::format("jitcache: error: {}\n", e.what()));
     return k_exit_problems;
   } catch (const std::exception& e) {
-    std::fputs(fmt::format("jitcache: internal error: {}\n", e.what()).c_str(), stderr);
+    report(fmt::format("jitcache: internal error: {}\n", e.what()));
     return k_exit_problems;
   }
+}
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    report(fmt::format("jitcache: internal error: {}\n", e.what()));
+  } catch (...) {
+    report("jitcache: internal error\n");
+  }
+  return jitcache::cli::k_exit_problems;
 }
