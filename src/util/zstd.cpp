@@ -7,11 +7,38 @@
 
 namespace jitcache::util {
 
+namespace {
+
+// One context per thread, reused: creating a context costs more than compressing or
+// decompressing a small payload.
+struct Contexts {
+  ZSTD_CCtx* compress = ZSTD_createCCtx();
+  ZSTD_DCtx* decompress = ZSTD_createDCtx();
+  Contexts() = default;
+  Contexts(const Contexts&) = delete;
+  Contexts& operator=(const Contexts&) = delete;
+  ~Contexts()
+  {
+    ZSTD_freeCCtx(compress);
+    ZSTD_freeDCtx(decompress);
+  }
+};
+
+Contexts&
+contexts()
+{
+  thread_local Contexts per_thread;
+  return per_thread;
+}
+
+} // namespace
+
 std::vector<uint8_t>
 zstd_compress(std::span<const uint8_t> data, int level)
 {
   std::vector<uint8_t> out(ZSTD_compressBound(data.size()));
-  const size_t size = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+  const size_t size =
+    ZSTD_compressCCtx(contexts().compress, out.data(), out.size(), data.data(), data.size(), level);
   if (ZSTD_isError(size)) {
     // With a bound-sized buffer this cannot fail short of a bug or memory exhaustion.
     throw std::runtime_error(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(size)));
@@ -31,7 +58,8 @@ zstd_decompress(std::span<const uint8_t> frame, std::span<uint8_t> out)
     return make_error(ErrorCode::corrupt,
                       fmt::format("zstd frame holds {} bytes, expected {}", declared, out.size()));
   }
-  const size_t size = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
+  const size_t size =
+    ZSTD_decompressDCtx(contexts().decompress, out.data(), out.size(), frame.data(), frame.size());
   if (ZSTD_isError(size)) {
     return make_error(ErrorCode::corrupt,
                       fmt::format("zstd decompression failed: {}", ZSTD_getErrorName(size)));
