@@ -44,6 +44,25 @@ using Command = std::function<int()>;
 // subcommand is chosen, sets `chosen` to the code that runs it.
 using Registrar = void (*)(CLI::App& app, const GlobalOptions& global, Command& chosen);
 
+// Makes `run` the command to execute when `command` is the one parsed. `options` are filled
+// by the parser first.
+template<typename Options>
+void
+run_when_chosen(CLI::App* command, const GlobalOptions& global, Command& chosen,
+                std::shared_ptr<Options> options, int (*run)(const GlobalOptions&, const Options&))
+{
+  command->callback([&global, &chosen, options, run] {
+    chosen = [&global, options, run] { return run(global, *options); };
+  });
+}
+
+inline void
+run_when_chosen(CLI::App* command, const GlobalOptions& global, Command& chosen,
+                int (*run)(const GlobalOptions&))
+{
+  command->callback([&global, &chosen, run] { chosen = [&global, run] { return run(global); }; });
+}
+
 Config load_cli_config(const GlobalOptions& global);
 std::unique_ptr<storage::local::LocalStore> open_cli_store(const GlobalOptions& global);
 // Like open_cli_store, but fails unless the cache can be written.

@@ -10,9 +10,16 @@ namespace jitcache::cli {
 
 namespace {
 
+struct ConfigOptions {
+  bool json = false;
+  std::string key;
+  std::string value;
+};
+
 int
-run_show(const GlobalOptions& global, bool json)
+run_show(const GlobalOptions& global, const ConfigOptions& options)
 {
+  const bool json = options.json;
   const auto config = load_cli_config(global);
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& key : config_keys()) {
@@ -31,8 +38,9 @@ run_show(const GlobalOptions& global, bool json)
 }
 
 int
-run_get(const GlobalOptions& global, const std::string& key)
+run_get(const GlobalOptions& global, const ConfigOptions& options)
 {
+  const auto& key = options.key;
   const auto config = load_cli_config(global);
   auto value = config_value(config, key);
   if (!value) {
@@ -43,8 +51,10 @@ run_get(const GlobalOptions& global, const std::string& key)
 }
 
 int
-run_set(const GlobalOptions& global, const std::string& key, const std::string& value)
+run_set(const GlobalOptions& global, const ConfigOptions& options)
 {
+  const auto& key = options.key;
+  const auto& value = options.value;
   if (key == "dir") {
     throw UsageError(
       "'dir' cannot be set inside the cache directory; use --cache-dir, JITCACHE_DIR "
@@ -71,27 +81,19 @@ add_config_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   auto* command = app.add_subcommand("config", "Show, get or set configuration");
   command->require_subcommand(1);
 
+  auto options = std::make_shared<ConfigOptions>();
   auto* show = command->add_subcommand("show", "Every key with its value and where it came from");
-  auto json = std::make_shared<bool>(false);
-  show->add_flag("--json", *json, "Print a JSON array");
-  show->callback(
-    [&global, &chosen, json] { chosen = [&global, json] { return run_show(global, *json); }; });
+  show->add_flag("--json", options->json, "Print a JSON array");
+  run_when_chosen(show, global, chosen, options, run_show);
 
   auto* get = command->add_subcommand("get", "Print one key's value");
-  auto get_key = std::make_shared<std::string>();
-  get->add_option("KEY", *get_key, "Configuration key")->required();
-  get->callback([&global, &chosen, get_key] {
-    chosen = [&global, get_key] { return run_get(global, *get_key); };
-  });
+  get->add_option("KEY", options->key, "Configuration key")->required();
+  run_when_chosen(get, global, chosen, options, run_get);
 
   auto* set = command->add_subcommand("set", "Set a key in the cache directory's jitcache.conf");
-  auto set_key = std::make_shared<std::string>();
-  auto set_value = std::make_shared<std::string>();
-  set->add_option("KEY", *set_key, "Configuration key")->required();
-  set->add_option("VALUE", *set_value, "New value")->required();
-  set->callback([&global, &chosen, set_key, set_value] {
-    chosen = [&global, set_key, set_value] { return run_set(global, *set_key, *set_value); };
-  });
+  set->add_option("KEY", options->key, "Configuration key")->required();
+  set->add_option("VALUE", options->value, "New value")->required();
+  run_when_chosen(set, global, chosen, options, run_set);
 }
 
 } // namespace jitcache::cli

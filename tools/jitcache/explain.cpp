@@ -7,12 +7,18 @@ namespace jitcache::cli {
 
 namespace {
 
+struct ExplainOptions {
+  std::string first;
+  std::string second;
+  bool json = false;
+};
+
 int
-run_explain(const GlobalOptions& global, const std::string& first_text,
-            const std::string& second_text, bool json)
+run_explain(const GlobalOptions& global, const ExplainOptions& options)
 {
-  const Key first = parse_key_argument(first_text);
-  const Key second = parse_key_argument(second_text);
+  const Key first = parse_key_argument(options.first);
+  const Key second = parse_key_argument(options.second);
+  const bool json = options.json;
   auto store = open_cli_store(global);
   const auto first_records = read_entry_records(*store, first);
   const auto second_records = read_entry_records(*store, second);
@@ -72,15 +78,11 @@ add_explain_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
   auto* command =
     app.add_subcommand("explain", "Explain why two keys differ, component by component");
-  auto first = std::make_shared<std::string>();
-  auto second = std::make_shared<std::string>();
-  auto json = std::make_shared<bool>(false);
-  command->add_option("KEY_A", *first, "The first key")->required();
-  command->add_option("KEY_B", *second, "The second key")->required();
-  command->add_flag("--json", *json, "Print one JSON object");
-  command->callback([&global, &chosen, first, second, json] {
-    chosen = [&global, first, second, json] { return run_explain(global, *first, *second, *json); };
-  });
+  auto options = std::make_shared<ExplainOptions>();
+  command->add_option("KEY_A", options->first, "The first key")->required();
+  command->add_option("KEY_B", options->second, "The second key")->required();
+  command->add_flag("--json", options->json, "Print one JSON object");
+  run_when_chosen(command, global, chosen, options, run_explain);
 }
 
 } // namespace jitcache::cli

@@ -73,9 +73,7 @@ add_get_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
     ->required();
   command->add_option("--blob", options->blob, "Which blob (default: data)");
   command->add_option("--guard", options->guard, "Pick the variant with this guard expression");
-  command->callback([&global, &chosen, options] {
-    chosen = [&global, options] { return run_get(global, *options); };
-  });
+  run_when_chosen(command, global, chosen, options, run_get);
 }
 
 } // namespace jitcache::cli

@@ -82,9 +82,7 @@ add_ls_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   auto options = std::make_shared<LsOptions>();
   command->add_option("--kind", options->kind, "Only entries of this artifact kind");
   command->add_flag("--json", options->json, "Print a JSON array");
-  command->callback([&global, &chosen, options] {
-    chosen = [&global, options] { return run_ls(global, *options); };
-  });
+  run_when_chosen(command, global, chosen, options, run_ls);
 }
 
 } // namespace jitcache::cli

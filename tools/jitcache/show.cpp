@@ -71,10 +71,16 @@ print_record(const core::DecodedEntry& record, size_t index)
   }
 }
 
+struct ShowOptions {
+  std::string key;
+  bool json = false;
+};
+
 int
-run_show(const GlobalOptions& global, const std::string& key_text, bool json)
+run_show(const GlobalOptions& global, const ShowOptions& options)
 {
-  const Key key = parse_key_argument(key_text);
+  const Key key = parse_key_argument(options.key);
+  const bool json = options.json;
   auto store = open_cli_store(global);
   const auto records = read_entry_records(*store, key);
   const auto path = store->layout().entry_path(key);
@@ -111,13 +117,10 @@ add_show_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
   auto* command =
     app.add_subcommand("show", "Show an entry: header, key components, variants, blobs");
-  auto key = std::make_shared<std::string>();
-  auto json = std::make_shared<bool>(false);
-  command->add_option("KEY", *key, "The entry's key (64 hex characters)")->required();
-  command->add_flag("--json", *json, "Print one JSON object");
-  command->callback([&global, &chosen, key, json] {
-    chosen = [&global, key, json] { return run_show(global, *key, *json); };
-  });
+  auto options = std::make_shared<ShowOptions>();
+  command->add_option("KEY", options->key, "The entry's key (64 hex characters)")->required();
+  command->add_flag("--json", options->json, "Print one JSON object");
+  run_when_chosen(command, global, chosen, options, run_show);
 }
 
 } // namespace jitcache::cli

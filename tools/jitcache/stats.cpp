@@ -56,9 +56,14 @@ print_reasons(const core::Counters& counters, std::string_view prefix, std::stri
   }
 }
 
+struct StatsOptions {
+  bool json = false;
+};
+
 int
-run_stats(const GlobalOptions& global, bool json)
+run_stats(const GlobalOptions& global, const StatsOptions& options)
 {
+  const bool json = options.json;
   auto store = open_cli_store(global);
   auto stats = store->read_stats();
   if (!stats) {
@@ -121,10 +126,9 @@ add_stats_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
 {
   auto* command =
     app.add_subcommand("stats", "Show what the cache holds and how it served lookups");
-  auto json = std::make_shared<bool>(false);
-  command->add_flag("--json", *json, "Print one JSON object");
-  command->callback(
-    [&global, &chosen, json] { chosen = [&global, json] { return run_stats(global, *json); }; });
+  auto options = std::make_shared<StatsOptions>();
+  command->add_flag("--json", options->json, "Print one JSON object");
+  run_when_chosen(command, global, chosen, options, run_stats);
 }
 
 } // namespace jitcache::cli

@@ -52,9 +52,7 @@ add_trim_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
                       "Size to trim to (default: max_size), e.g. 500M");
   command->add_option("--max-files", options->max_files,
                       "Number of files to trim to (default: max_files)");
-  command->callback([&global, &chosen, options] {
-    chosen = [&global, options] { return run_trim(global, *options); };
-  });
+  run_when_chosen(command, global, chosen, options, run_trim);
 }
 
 } // namespace jitcache::cli

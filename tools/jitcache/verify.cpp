@@ -88,9 +88,7 @@ add_verify_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   auto options = std::make_shared<VerifyOptions>();
   command->add_flag("--repair", options->repair, "Remove bad entries");
   command->add_flag("--json", options->json, "Print one JSON object");
-  command->callback([&global, &chosen, options] {
-    chosen = [&global, options] { return run_verify(global, *options); };
-  });
+  run_when_chosen(command, global, chosen, options, run_verify);
 }
 
 } // namespace jitcache::cli
