@@ -58,23 +58,27 @@ Layout::entry_path(const Key& key) const
 }
 
 std::string
-Layout::entry_path_string(const Key& key) const
+Layout::relative_entry_path(const Key& key)
 {
   static constexpr char k_digits[] = "0123456789abcdef";
   const auto& digest = key.digest();
-  // root + "/s/bb/" + 64 hex digits, written in place.
-  std::string path(m_root_string.size() + 6 + 2 * digest.size(), '/');
-  char* out = path.data() + m_root_string.size();
-  m_root_string.copy(path.data(), m_root_string.size());
-  char* hex = out + 6;
+  // "s/bb/" and 64 hex digits, written in place.
+  std::string path(5 + 2 * digest.size(), '/');
+  char* hex = path.data() + 5;
   for (size_t i = 0; i < digest.size(); ++i) {
     hex[2 * i] = k_digits[digest[i] >> 4];
     hex[2 * i + 1] = k_digits[digest[i] & 0xf];
   }
-  out[1] = hex[0];
-  out[3] = hex[1];
-  out[4] = hex[2];
+  path[0] = hex[0];
+  path[2] = hex[1];
+  path[3] = hex[2];
   return path;
+}
+
+std::string
+Layout::entry_path_string(const Key& key) const
+{
+  return m_root_string + "/" + relative_entry_path(key);
 }
 
 void

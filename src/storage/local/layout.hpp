@@ -57,8 +57,10 @@ public:
   std::filesystem::path shard_dir(int shard) const;
   std::filesystem::path bucket_dir(const Key& key) const;
   std::filesystem::path entry_path(const Key& key) const;
-  // The same as a plain string, for the lookup path: no path parsing.
+  // The same as a plain string, and relative to the root ("s/bb/<key>"): the lookup path
+  // opens entries relative to the root directory, with no path parsing.
   std::string entry_path_string(const Key& key) const;
+  static std::string relative_entry_path(const Key& key);
   std::filesystem::path
   stats_path(int shard) const
   {

@@ -99,6 +99,33 @@ LocalStore::LocalStore(Config config)
   : m_config(std::move(config)), m_layout(m_config.dir), m_access(open_directory(m_config)),
     m_last_flush(std::chrono::steady_clock::now())
 {
+  if (m_access != Access::off) {
+    m_root_fd = util::UniqueFd(::open(m_config.dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!m_root_fd) {
+      util::warn_once("local:unusable", fmt::format("cannot open cache directory {}: {}; the local "
+                                                    "cache is off for this process",
+                                                    m_config.dir.string(), std::strerror(errno)));
+      m_access = Access::off;
+    }
+  }
+}
+
+util::UniqueFd
+LocalStore::open_entry(const Key& key) const
+{
+  const auto relative = Layout::relative_entry_path(key);
+  int fd = ::openat(m_root_fd.get(), relative.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    // The directory opened at start may have been removed and made anew since: then the
+    // entry can only be found by its path.
+    struct stat root {};
+    if (::fstat(m_root_fd.get(), &root) == 0 && root.st_nlink == 0) {
+      fd = ::open(m_layout.entry_path_string(key).c_str(), O_RDONLY | O_CLOEXEC);
+    } else {
+      errno = ENOENT;
+    }
+  }
+  return util::UniqueFd(fd);
 }
 
 LocalStore::~LocalStore()
@@ -263,26 +290,28 @@ LocalStore::get(const Key& key, std::string_view kind)
   if (m_access == Access::off) {
     return std::vector<Entry>{};
   }
-  const auto path = m_layout.entry_path_string(key);
-  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  util::UniqueFd fd = open_entry(key);
   if (!fd) {
     const int err = errno;
     record_miss(kind);
     if (err == ENOENT) {
       return std::vector<Entry>{};
     }
+    const auto path = m_layout.entry_path_string(key);
     record(core::counter::error("read"));
     const auto error = util::errno_error("cannot open", path, err);
     util::warn_once("local:read", error.message);
     return std::unexpected(error);
   }
   struct stat st {};
-  auto bytes = read_entry_file(fd.get(), path, st);
+  auto bytes = read_entry_file(fd.get(), Layout::relative_entry_path(key), st);
   if (!bytes) {
     record_miss(kind);
     record(core::counter::error("read"));
-    util::warn_once("local:read", bytes.error().message);
-    return std::unexpected(bytes.error());
+    const Error error{bytes.error().code,
+                      fmt::format("{} (in {})", bytes.error().message, m_config.dir.string())};
+    util::warn_once("local:read", error.message);
+    return std::unexpected(error);
   }
   const uint64_t size = bytes->size();
   auto decoded = core::decode_entries(*bytes);
@@ -297,6 +326,7 @@ LocalStore::get(const Key& key, std::string_view kind)
   }
   if (!decoded) {
     record_miss(kind);
+    const auto path = m_layout.entry_path_string(key);
     if (decoded.error().code == ErrorCode::unsupported) {
       record(core::counter::incompatible);
       util::warn_once("local:incompatible",

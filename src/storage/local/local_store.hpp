@@ -15,6 +15,7 @@
 #include "core/event_tally.hpp"
 #include "storage/local/layout.hpp"
 #include "storage/local/trimmer.hpp"
+#include "util/files.hpp"
 
 #include <jitcache/config.hpp>
 #include <jitcache/store.hpp>
@@ -98,9 +99,13 @@ private:
   void maybe_flush_locked();
   Expected<void> flush_locked();
 
+  // Opens an entry file relative to m_root_fd; -1 and errno as open(2) on failure.
+  util::UniqueFd open_entry(const Key& key) const;
+
   Config m_config;
   Layout m_layout;
   Access m_access = Access::off;
+  util::UniqueFd m_root_fd; // the cache directory, held open so lookups resolve fewer paths
 
   std::mutex m_pending_mutex;
   core::EventTally m_pending{"local"};

@@ -1,8 +1,5 @@
 #include "core/entry_format.hpp"
 
-#include "util/byte_io.hpp"
-#include "util/hashing.hpp"
-
 #include "support/entries.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +7,7 @@
 namespace jitcache::core {
 
 using jitcache::testing::make_entry;
+using jitcache::testing::reseal;
 
 namespace {
 
@@ -44,22 +42,6 @@ expect_same(const Entry& a, const Entry& b)
   for (size_t i = 0; i < a.blobs.size(); ++i) {
     EXPECT_EQ(a.blobs[i].name, b.blobs[i].name);
     EXPECT_TRUE(a.blobs[i].data == b.blobs[i].data) << a.blobs[i].name;
-  }
-}
-
-// Rewrites the checksum after a test modified the bytes before it.
-void
-reseal(std::vector<uint8_t>& bytes)
-{
-  uint64_t checked_size = 0;
-  for (int i = 0; i < 8; ++i) {
-    checked_size |= uint64_t{bytes[8 + i]} << (8 * i);
-  }
-  const size_t at = checked_size - k_entry_checksum_size;
-  const auto sum = util::xxh3_128(std::span(bytes).first(at));
-  for (int i = 0; i < 8; ++i) {
-    bytes[at + i] = static_cast<uint8_t>(sum.low >> (8 * i));
-    bytes[at + 8 + i] = static_cast<uint8_t>(sum.high >> (8 * i));
   }
 }
 

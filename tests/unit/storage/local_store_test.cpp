@@ -2,7 +2,6 @@
 
 #include "core/entry_format.hpp"
 #include "util/files.hpp"
-#include "util/hashing.hpp"
 
 #include "support/entries.hpp"
 #include "support/temp_dir.hpp"
@@ -203,13 +202,8 @@ TEST(LocalStore, NewerFormatIsAMissAndIsKept)
   ASSERT_TRUE(store.put(entry));
   const auto path = store.layout().entry_path(entry.key);
   auto bytes = util::read_file(path).value();
-  bytes[4] = 9; // version 9, checksum fixed up below
-  const size_t checked = bytes.size() - 2;
-  const auto sum = util::xxh3_128(std::span(bytes).first(checked - 16));
-  for (int i = 0; i < 8; ++i) {
-    bytes[checked - 16 + i] = static_cast<uint8_t>(sum.low >> (8 * i));
-    bytes[checked - 8 + i] = static_cast<uint8_t>(sum.high >> (8 * i));
-  }
+  bytes[4] = 9; // version 9
+  jitcache::testing::reseal(bytes);
   ASSERT_TRUE(util::write_file_atomic(path, bytes));
   EXPECT_TRUE(store.get(entry.key, "kernel").value().empty());
   EXPECT_TRUE(std::filesystem::exists(path));
@@ -466,6 +460,26 @@ TEST(LocalStore, RemoveDropsOneKey)
   EXPECT_FALSE(store.remove(entry.key).value());
   EXPECT_TRUE(store.get(entry.key, "kernel").value().empty());
   EXPECT_EQ(store.read_stats().value().get("files"), 0u);
+}
+
+TEST(LocalStore, FindsEntriesAfterTheDirectoryWasRemovedAndMadeAgain)
+{
+  TempDir dir;
+  const auto cache = dir / "cache";
+  LocalStore store(config_for(cache));
+  const Entry before = make_entry("before");
+  ASSERT_TRUE(store.put(before));
+  std::filesystem::remove_all(cache);
+  EXPECT_TRUE(store.get(before.key, "kernel").value().empty());
+
+  const Entry after = make_entry("after");
+  {
+    LocalStore other(config_for(cache));
+    ASSERT_TRUE(other.put(after));
+  }
+  EXPECT_EQ(store.get(after.key, "kernel").value().size(), 1u);
+  ASSERT_TRUE(store.put(before)); // writes go by path, so they land in the new directory
+  EXPECT_EQ(store.get(before.key, "kernel").value().size(), 1u);
 }
 
 TEST(LocalStore, UncreatableDirectoryTurnsTheTierOff)
