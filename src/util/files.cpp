@@ -64,12 +64,21 @@ read_fd(int fd, const std::filesystem::path& path)
   if (::fstat(fd, &st) != 0) {
     return std::unexpected(errno_error("cannot stat", path.native(), errno));
   }
+  // fstat's size first; then on to the end, for files that report none (procfs, pipes).
   std::vector<uint8_t> data(static_cast<size_t>(st.st_size));
-  auto done = read_into(fd, data, path.native());
-  if (!done) {
-    return std::unexpected(done.error());
+  size_t size = 0;
+  while (true) {
+    auto done = read_into(fd, std::span(data).subspan(size), path.native());
+    if (!done) {
+      return std::unexpected(done.error());
+    }
+    size += *done;
+    if (size < data.size()) {
+      break; // the end came before the buffer was full
+    }
+    data.resize(data.size() + 4096);
   }
-  data.resize(*done);
+  data.resize(size);
   return data;
 }
 

@@ -42,8 +42,7 @@ private:
 Error errno_error(std::string_view what, std::string_view path, int err);
 
 Expected<std::vector<uint8_t>> read_file(const std::filesystem::path& path);
-// Reads the whole file as fstat sizes it. Files here are replaced by rename, never grown in
-// place, so its size at open is its size.
+// Reads the whole file, also one whose size fstat does not know (procfs, pipes).
 Expected<std::vector<uint8_t>> read_fd(int fd, const std::filesystem::path& path);
 // Reads until `buffer` is full or the file ends; returns the bytes read.
 // `path` only names the file in errors.

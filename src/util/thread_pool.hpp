@@ -21,11 +21,16 @@ public:
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  size_t size() const { return m_workers.size(); }
+  size_t
+  size() const
+  {
+    return m_workers.size();
+  }
 
   // Runs `task` on a worker; the future holds its result or the exception it threw.
-  template <typename Task>
-  auto submit(Task task) -> std::future<std::invoke_result_t<Task>>
+  template<typename Task>
+  auto
+  submit(Task task) -> std::future<std::invoke_result_t<Task>>
   {
     using Result = std::invoke_result_t<Task>;
     auto packaged = std::make_shared<std::packaged_task<Result()>>(std::move(task));

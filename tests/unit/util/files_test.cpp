@@ -110,3 +110,18 @@ TEST(Subprocess, KillsOnTimeoutAndSetsEnvironment)
 }
 
 } // namespace jitcache::util
+
+namespace jitcache::util {
+
+TEST(Files, ReadsFilesThatReportNoSize)
+{
+  const auto cpuinfo = read_file("/proc/self/status");
+  ASSERT_TRUE(cpuinfo);
+  EXPECT_GT(cpuinfo->size(), 100u);
+  TempDir dir;
+  const std::vector<uint8_t> exact(8192, 7); // exactly two growth steps
+  ASSERT_TRUE(write_file_atomic(dir / "f", exact));
+  EXPECT_EQ(read_file(dir / "f").value(), exact);
+}
+
+} // namespace jitcache::util

@@ -1,0 +1,174 @@
+#include "jit/toolchain.hpp"
+
+#include "util/files.hpp"
+#include "util/subprocess.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+namespace jitcache::jit {
+
+namespace {
+
+// The first executable named `program` on PATH, or `program` itself if it has a slash.
+std::optional<std::filesystem::path>
+find_program(const std::string& program)
+{
+  if (program.find('/') != std::string::npos) {
+    return ::access(program.c_str(), X_OK) == 0 ? std::optional(std::filesystem::absolute(program))
+                                                : std::nullopt;
+  }
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    const auto candidate = std::filesystem::path(dir.empty() ? "." : dir) / program;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
+      return std::filesystem::absolute(candidate);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string
+cpu_features()
+{
+  // x86 lists "flags", ARM lists "Features"; the first such line describes every core.
+  auto bytes = util::read_file("/proc/cpuinfo");
+  if (!bytes) {
+    return {};
+  }
+  std::istringstream lines(std::string(bytes->begin(), bytes->end()));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("flags") || line.starts_with("Features")) {
+      auto words = split_words(line.substr(line.find(':') + 1));
+      std::sort(words.begin(), words.end());
+      return fmt::format("{}", fmt::join(words, " "));
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+std::vector<std::string>
+split_words(std::string_view text)
+{
+  std::vector<std::string> words;
+  size_t at = 0;
+  while (at < text.size()) {
+    const auto start = text.find_first_not_of(" \t\n", at);
+    if (start == std::string_view::npos) {
+      break;
+    }
+    const auto end = text.find_first_of(" \t\n", start);
+    words.emplace_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+    at = end == std::string_view::npos ? text.size() : end;
+  }
+  return words;
+}
+
+bool
+tunes_for_host(const std::vector<std::string>& flags)
+{
+  return std::any_of(flags.begin(), flags.end(), [](const std::string& flag) {
+    return flag == "-march=native" || flag == "-mtune=native" || flag == "-mcpu=native";
+  });
+}
+
+Expected<Toolchain>
+Toolchain::detect(std::string_view cxx, std::string_view cxxflags, std::chrono::milliseconds timeout)
+{
+  Toolchain toolchain;
+  toolchain.m_timeout = timeout;
+  toolchain.m_flags = split_words(cxxflags);
+  auto command = split_words(cxx);
+  if (command.empty()) {
+    return make_error(ErrorCode::config, "the compiler command (cxx) is empty");
+  }
+  const auto resolved = find_program(command[0]);
+  if (!resolved) {
+    return make_error(ErrorCode::not_found,
+                      fmt::format("compiler '{}' not found (cxx = '{}'; PATH = '{}')", command[0],
+                                  cxx, std::getenv("PATH") ? std::getenv("PATH") : ""));
+  }
+  command[0] = resolved->string();
+  struct stat st {};
+  ::stat(command[0].c_str(), &st);
+  toolchain.m_identity.binary_size = static_cast<uint64_t>(st.st_size);
+  toolchain.m_identity.binary_mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+
+  auto version_command = command;
+  version_command.emplace_back("--version");
+  util::ProcessOptions options;
+  options.timeout = timeout;
+  auto version = util::run_process(version_command, options);
+  if (!version) {
+    return make_error(ErrorCode::not_found, fmt::format("cannot run compiler '{}': {}", cxx,
+                                                        version.error().message));
+  }
+  if (version->timed_out || version->exit_code != 0) {
+    return make_error(ErrorCode::io,
+                      fmt::format("compiler '{}' did not answer --version ({}): {}", cxx,
+                                  version->timed_out ? "timed out"
+                                                     : fmt::format("exit {}", version->exit_code),
+                                  version->stderr_text));
+  }
+  toolchain.m_identity.command = std::move(command);
+  toolchain.m_identity.version = version->stdout_text;
+
+  utsname host{};
+  ::uname(&host);
+  toolchain.m_target.architecture = host.machine;
+  if (tunes_for_host(toolchain.m_flags)) {
+    toolchain.m_target.cpu_features = cpu_features();
+  }
+  return toolchain;
+}
+
+Expected<CompileOutcome>
+Toolchain::compile(const std::filesystem::path& source, const std::filesystem::path& output) const
+{
+  std::vector<std::string> argv = m_identity.command;
+  argv.insert(argv.end(), m_flags.begin(), m_flags.end());
+  argv.insert(argv.end(), {source.string(), "-o", output.string()});
+  util::ProcessOptions options;
+  options.timeout = m_timeout;
+  const auto start = std::chrono::steady_clock::now();
+  auto result = util::run_process(argv, options);
+  if (!result) {
+    return std::unexpected(result.error());
+  }
+  CompileOutcome outcome;
+  outcome.exit_code = result->exit_code;
+  outcome.timed_out = result->timed_out;
+  outcome.succeeded = result->exit_code == 0 && !result->timed_out;
+  outcome.diagnostics = result->stderr_text + result->stdout_text;
+  outcome.milliseconds = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::steady_clock::now() - start)
+                                                 .count());
+  return outcome;
+}
+
+void
+Toolchain::add_to_key(KeyBuilder& builder) const
+{
+  builder.add_strings("toolchain.command", m_identity.command)
+    .add_string("toolchain.version", m_identity.version)
+    .add_uint("toolchain.size", m_identity.binary_size)
+    .add_int("toolchain.mtime_ns", m_identity.binary_mtime_ns)
+    .add_strings("cxxflags", m_flags)
+    .add_string("target.architecture", m_target.architecture)
+    .add_string("target.cpu_features", m_target.cpu_features);
+}
+
+} // namespace jitcache::jit

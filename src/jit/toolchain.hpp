@@ -1,0 +1,75 @@
+// Toolchain: the system C++ compiler the reference JIT compiles kernels with.
+//
+// `cxx` is a command of one or more words ("c++", "ccache c++"); its first word is resolved
+// through PATH. `cxxflags` is split at white space (no shell quoting). The identity, which
+// enters every kernel key, is the resolved path, the `--version` output, and the size and
+// modification time of the compiler binary. The target is the architecture, plus the CPU's
+// feature list when the flags tune code for this host (-march=native and the like).
+#pragma once
+
+#include <jitcache/error.hpp>
+#include <jitcache/key_builder.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jitcache::jit {
+
+struct ToolchainIdentity {
+  std::vector<std::string> command; // cxx's words, the first one as an absolute path
+  std::string version;              // what `command --version` printed
+  uint64_t binary_size = 0;
+  int64_t binary_mtime_ns = 0;
+};
+
+struct TargetIdentity {
+  std::string architecture;  // uname's machine, e.g. x86_64
+  std::string cpu_features;  // sorted feature list, only when flags tune for this host
+};
+
+struct CompileOutcome {
+  bool succeeded = false;
+  int exit_code = -1;
+  bool timed_out = false;
+  std::string diagnostics; // what the compiler printed
+  uint64_t milliseconds = 0;
+};
+
+class Toolchain {
+public:
+  // Resolves the compiler and computes its identity (runs `--version` once). Fails with a
+  // message naming the command when it cannot be found or does not answer.
+  static Expected<Toolchain> detect(std::string_view cxx, std::string_view cxxflags,
+                                    std::chrono::milliseconds timeout);
+
+  const ToolchainIdentity& identity() const { return m_identity; }
+  const TargetIdentity& target() const { return m_target; }
+  const std::vector<std::string>& flags() const { return m_flags; }
+
+  // Compiles one translation unit into a shared object. A compiler that fails or times out
+  // is an outcome, not an Error; an Error means it could not be run at all.
+  Expected<CompileOutcome> compile(const std::filesystem::path& source,
+                                   const std::filesystem::path& output) const;
+
+  // Adds the components that make a compiled artifact depend on this toolchain: its
+  // identity, the flags and the target.
+  void add_to_key(KeyBuilder& builder) const;
+
+private:
+  std::vector<std::string> m_flags;
+  ToolchainIdentity m_identity;
+  TargetIdentity m_target;
+  std::chrono::milliseconds m_timeout{0};
+};
+
+// Splits at spaces and tabs; no quoting.
+std::vector<std::string> split_words(std::string_view text);
+
+// Whether any flag makes the compiler tune code for the CPU it runs on.
+bool tunes_for_host(const std::vector<std::string>& flags);
+
+} // namespace jitcache::jit
