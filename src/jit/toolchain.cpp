@@ -86,7 +86,8 @@ tunes_for_host(const std::vector<std::string>& flags)
 }
 
 Expected<Toolchain>
-Toolchain::detect(std::string_view cxx, std::string_view cxxflags, std::chrono::milliseconds timeout)
+Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
+                  std::chrono::milliseconds timeout)
 {
   Toolchain toolchain;
   toolchain.m_timeout = timeout;
@@ -105,7 +106,8 @@ Toolchain::detect(std::string_view cxx, std::string_view cxxflags, std::chrono::
   struct stat st {};
   ::stat(command[0].c_str(), &st);
   toolchain.m_identity.binary_size = static_cast<uint64_t>(st.st_size);
-  toolchain.m_identity.binary_mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+  toolchain.m_identity.binary_mtime_ns =
+    int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
 
   auto version_command = command;
   version_command.emplace_back("--version");
@@ -113,15 +115,15 @@ Toolchain::detect(std::string_view cxx, std::string_view cxxflags, std::chrono::
   options.timeout = timeout;
   auto version = util::run_process(version_command, options);
   if (!version) {
-    return make_error(ErrorCode::not_found, fmt::format("cannot run compiler '{}': {}", cxx,
-                                                        version.error().message));
+    return make_error(ErrorCode::not_found,
+                      fmt::format("cannot run compiler '{}': {}", cxx, version.error().message));
   }
   if (version->timed_out || version->exit_code != 0) {
-    return make_error(ErrorCode::io,
-                      fmt::format("compiler '{}' did not answer --version ({}): {}", cxx,
-                                  version->timed_out ? "timed out"
-                                                     : fmt::format("exit {}", version->exit_code),
-                                  version->stderr_text));
+    return make_error(
+      ErrorCode::io,
+      fmt::format("compiler '{}' did not answer --version ({}): {}", cxx,
+                  version->timed_out ? "timed out" : fmt::format("exit {}", version->exit_code),
+                  version->stderr_text));
   }
   toolchain.m_identity.command = std::move(command);
   toolchain.m_identity.version = version->stdout_text;
@@ -153,9 +155,9 @@ Toolchain::compile(const std::filesystem::path& source, const std::filesystem::p
   outcome.timed_out = result->timed_out;
   outcome.succeeded = result->exit_code == 0 && !result->timed_out;
   outcome.diagnostics = result->stderr_text + result->stdout_text;
-  outcome.milliseconds = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::steady_clock::now() - start)
-                                                 .count());
+  outcome.milliseconds = static_cast<uint64_t>(
+    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+      .count());
   return outcome;
 }
 

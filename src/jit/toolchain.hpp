@@ -27,8 +27,8 @@ struct ToolchainIdentity {
 };
 
 struct TargetIdentity {
-  std::string architecture;  // uname's machine, e.g. x86_64
-  std::string cpu_features;  // sorted feature list, only when flags tune for this host
+  std::string architecture; // uname's machine, e.g. x86_64
+  std::string cpu_features; // sorted feature list, only when flags tune for this host
 };
 
 struct CompileOutcome {
@@ -46,9 +46,21 @@ public:
   static Expected<Toolchain> detect(std::string_view cxx, std::string_view cxxflags,
                                     std::chrono::milliseconds timeout);
 
-  const ToolchainIdentity& identity() const { return m_identity; }
-  const TargetIdentity& target() const { return m_target; }
-  const std::vector<std::string>& flags() const { return m_flags; }
+  const ToolchainIdentity&
+  identity() const
+  {
+    return m_identity;
+  }
+  const TargetIdentity&
+  target() const
+  {
+    return m_target;
+  }
+  const std::vector<std::string>&
+  flags() const
+  {
+    return m_flags;
+  }
 
   // Compiles one translation unit into a shared object. A compiler that fails or times out
   // is an outcome, not an Error; an Error means it could not be run at all.

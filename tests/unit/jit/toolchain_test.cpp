@@ -55,8 +55,8 @@ TEST(Toolchain, CompilesASharedObjectThatLoads)
 {
   TempDir dir;
   const auto source = dir / "kernel.cpp";
-  ASSERT_TRUE(util::write_file_atomic(source, std::string_view(
-                                                "extern \"C\" int add(int a, int b) { return a + b; }\n")));
+  ASSERT_TRUE(util::write_file_atomic(
+    source, std::string_view("extern \"C\" int add(int a, int b) { return a + b; }\n")));
   auto toolchain = Toolchain::detect("c++", "-O2 -fPIC -shared", k_timeout).value();
   const auto output = dir / "kernel.so";
   const auto outcome = toolchain.compile(source, output).value();
@@ -73,7 +73,8 @@ TEST(Toolchain, CompileErrorsComeBackAsDiagnostics)
 {
   TempDir dir;
   const auto source = dir / "broken.cpp";
-  ASSERT_TRUE(util::write_file_atomic(source, std::string_view("int f() { return undefined_name; }\n")));
+  ASSERT_TRUE(
+    util::write_file_atomic(source, std::string_view("int f() { return undefined_name; }\n")));
   auto toolchain = Toolchain::detect("c++", "-O2 -fPIC -shared", k_timeout).value();
   const auto outcome = toolchain.compile(source, dir / "broken.so").value();
   EXPECT_FALSE(outcome.succeeded);
@@ -94,13 +95,16 @@ TEST(Toolchain, KeyChangesWithVersionFlagsAndTarget)
 {
   TempDir dir;
   // Wrappers around the real compiler that report different versions.
-  const auto v1 = write_script(dir, "cxx-v1", "[ \"$1\" = --version ] && { echo 'fake 1.0'; exit 0; }\nexec c++ \"$@\"\n");
-  const auto v2 = write_script(dir, "cxx-v2", "[ \"$1\" = --version ] && { echo 'fake 2.0'; exit 0; }\nexec c++ \"$@\"\n");
+  const auto v1 = write_script(
+    dir, "cxx-v1", "[ \"$1\" = --version ] && { echo 'fake 1.0'; exit 0; }\nexec c++ \"$@\"\n");
+  const auto v2 = write_script(
+    dir, "cxx-v2", "[ \"$1\" = --version ] && { echo 'fake 2.0'; exit 0; }\nexec c++ \"$@\"\n");
   const auto first = Toolchain::detect(v1.string(), "-O2 -fPIC -shared", k_timeout).value();
   const auto same = Toolchain::detect(v1.string(), "-O2  -fPIC\t-shared", k_timeout).value();
   const auto other_version = Toolchain::detect(v2.string(), "-O2 -fPIC -shared", k_timeout).value();
   const auto other_flags = Toolchain::detect(v1.string(), "-O3 -fPIC -shared", k_timeout).value();
-  const auto native = Toolchain::detect(v1.string(), "-O2 -march=native -fPIC -shared", k_timeout).value();
+  const auto native =
+    Toolchain::detect(v1.string(), "-O2 -march=native -fPIC -shared", k_timeout).value();
   EXPECT_EQ(first.identity().version, "fake 1.0\n");
   EXPECT_EQ(key_of(first), key_of(same));
   EXPECT_NE(key_of(first), key_of(other_version));
@@ -112,7 +116,8 @@ TEST(Toolchain, KeyChangesWithVersionFlagsAndTarget)
 TEST(Toolchain, HangingAndBrokenCompilers)
 {
   TempDir dir;
-  const auto hangs = write_script(dir, "cxx-hangs", "[ \"$1\" = --version ] && { echo hangs; exit 0; }\nexec sleep 30\n");
+  const auto hangs = write_script(
+    dir, "cxx-hangs", "[ \"$1\" = --version ] && { echo hangs; exit 0; }\nexec sleep 30\n");
   auto toolchain = Toolchain::detect(hangs.string(), "", std::chrono::milliseconds(300)).value();
   const auto outcome = toolchain.compile(dir / "x.cpp", dir / "x.so").value();
   EXPECT_TRUE(outcome.timed_out);
