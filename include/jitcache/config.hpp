@@ -24,6 +24,9 @@ struct Config {
   bool disable = false;      // no caching at all: every lookup misses
   bool read_only = false;    // look up, never write
   LogLevel log_level = LogLevel::warning;
+  std::string cxx = "c++";                    // the reference JIT's compiler command
+  std::string cxxflags = "-O2 -fPIC -shared"; // its flags, split at white space
+  uint32_t compile_timeout_s = 300;           // a compile running longer is stopped
 
   // For each key, where its value came from: "default", "environment JITCACHE_X",
   // "/path/jitcache.conf:3" or "option".

@@ -133,6 +133,32 @@ definitions()
     {{"read_only", "JITCACHE_READ_ONLY", "false", "Look entries up but never write any."},
      bool_key(&Config::read_only),
      show_bool(&Config::read_only)},
+    {{"cxx", "JITCACHE_CXX", "c++", "The reference JIT's compiler command."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       if (text.find_first_not_of(" \t") == std::string_view::npos) {
+         return expected_error("expected a compiler command such as c++ or 'ccache g++'");
+       }
+       config.cxx = std::string(text);
+       return {};
+     },
+     [](const Config& config) { return config.cxx; }},
+    {{"cxxflags", "JITCACHE_CXXFLAGS", "-O2 -fPIC -shared",
+      "Flags for the reference JIT's compiler."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       config.cxxflags = std::string(text);
+       return {};
+     },
+     [](const Config& config) { return config.cxxflags; }},
+    {{"compile_timeout", "JITCACHE_COMPILE_TIMEOUT", "300", "Seconds a compile may take."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto value = parse_int<uint32_t>(text, 1, 86400);
+       if (!value) {
+         return std::unexpected(value.error());
+       }
+       config.compile_timeout_s = *value;
+       return {};
+     },
+     [](const Config& config) { return fmt::format("{}", config.compile_timeout_s); }},
     {{"log_level", "JITCACHE_LOG", "warning", "Logging to stderr: error, warning, info or debug."},
      [](Config& config, std::string_view text) -> Expected<void> {
        auto level = util::parse_log_level(text);

@@ -60,7 +60,8 @@ LoadedLibrary::open_file(const std::filesystem::path& path)
 {
   void* library = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!library) {
-    return make_error(ErrorCode::io, fmt::format("cannot load {}: {}", path.string(), last_dl_error()));
+    return make_error(ErrorCode::io,
+                      fmt::format("cannot load {}: {}", path.string(), last_dl_error()));
   }
   auto handle = std::make_shared<Handle>();
   handle->library = library;
@@ -73,7 +74,8 @@ LoadedLibrary::open_memory(const Bytes& image, const std::string& name)
   auto handle = std::make_shared<Handle>();
   handle->memfd = ::memfd_create(name.c_str(), MFD_CLOEXEC);
   if (handle->memfd < 0) {
-    return make_error(ErrorCode::io, fmt::format("memfd_create for {}: {}", name, std::strerror(errno)));
+    return make_error(ErrorCode::io,
+                      fmt::format("memfd_create for {}: {}", name, std::strerror(errno)));
   }
   if (auto written = util::write_fd(handle->memfd, image.span(), name); !written) {
     return std::unexpected(written.error());
@@ -92,7 +94,8 @@ LoadedLibrary::open_memory(const Bytes& image, const std::string& name)
   }
   handle->library = ::dlopen(handle->path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle->library) {
-    return make_error(ErrorCode::io, fmt::format("cannot load {} from memory: {}", name, last_dl_error()));
+    return make_error(ErrorCode::io,
+                      fmt::format("cannot load {} from memory: {}", name, last_dl_error()));
   }
   return LoadedLibrary(std::move(handle), "memory:" + name);
 }
@@ -103,8 +106,8 @@ LoadedLibrary::symbol(const std::string& name) const
   ::dlerror();
   void* address = ::dlsym(m_handle->library, name.c_str());
   if (!address) {
-    return make_error(ErrorCode::not_found,
-                      fmt::format("symbol '{}' not found in {}: {}", name, m_origin, last_dl_error()));
+    return make_error(ErrorCode::not_found, fmt::format("symbol '{}' not found in {}: {}", name,
+                                                        m_origin, last_dl_error()));
   }
   return address;
 }

@@ -27,7 +27,11 @@ public:
   // The address of an exported symbol, or an error naming it.
   Expected<void*> symbol(const std::string& name) const;
 
-  const std::string& origin() const { return m_origin; }
+  const std::string&
+  origin() const
+  {
+    return m_origin;
+  }
 
 private:
   // The dlopen handle and, for memory images, the descriptor that names it.

@@ -139,6 +139,22 @@ TEST_F(ConfigTest, UpdateConfigFileKeepsOtherLines)
             "# comment\nmax_size = 2G\nsync = true\nmax_files = 5\n");
 }
 
+TEST_F(ConfigTest, CompilerKeys)
+{
+  auto config = load_config().value();
+  EXPECT_EQ(config.cxx, "c++");
+  EXPECT_EQ(config.cxxflags, "-O2 -fPIC -shared");
+  EXPECT_EQ(config.compile_timeout_s, 300u);
+  ::setenv("JITCACHE_CXX", "ccache c++", 1);
+  ::setenv("JITCACHE_CXXFLAGS", "-O3 -march=native", 1);
+  config = load_config({{"compile_timeout", "60"}}).value();
+  EXPECT_EQ(config.cxx, "ccache c++");
+  EXPECT_EQ(config.cxxflags, "-O3 -march=native");
+  EXPECT_EQ(config.compile_timeout_s, 60u);
+  EXPECT_FALSE(load_config({{"cxx", "  "}}));
+  EXPECT_FALSE(load_config({{"compile_timeout", "0"}}));
+}
+
 TEST_F(ConfigTest, ValuesShowInConfigSyntax)
 {
   const auto config = load_config({{"max_size", "512M"}, {"log_level", "debug"}}).value();

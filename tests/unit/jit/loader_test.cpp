@@ -18,8 +18,8 @@ std::filesystem::path
 compile_kernel(const TempDir& dir, int constant)
 {
   const auto source = dir / ("k" + std::to_string(constant) + ".cpp");
-  EXPECT_TRUE(util::write_file_atomic(
-    source, "extern \"C\" int answer() { return " + std::to_string(constant) + "; }\n"));
+  EXPECT_TRUE(util::write_file_atomic(source, "extern \"C\" int answer() { return " +
+                                                std::to_string(constant) + "; }\n"));
   const auto output = dir / ("k" + std::to_string(constant) + ".so");
   auto toolchain = Toolchain::detect("c++", "-O2 -fPIC -shared", std::chrono::seconds(60)).value();
   const auto outcome = toolchain.compile(source, output).value();
@@ -55,7 +55,8 @@ TEST(Loader, LoadsFromMemoryWithoutAFile)
 
   // Two images exporting the same symbol stay apart.
   const auto other = LoadedLibrary::open_memory(
-    Bytes::adopt(util::read_file(compile_kernel(dir, 12)).value()), "kernel-12").value();
+                       Bytes::adopt(util::read_file(compile_kernel(dir, 12)).value()), "kernel-12")
+                       .value();
   EXPECT_EQ(call_answer(other), 12);
   EXPECT_EQ(call_answer(library), 11);
 }
@@ -73,14 +74,15 @@ TEST(Loader, MemoryImagesNeverAliasAcrossReusedDescriptors)
   }
   // One that cannot be unloaded (RTLD_NODELETE through a unique symbol) keeps its name.
   const auto source = dir / "unique.cpp";
-  ASSERT_TRUE(util::write_file_atomic(source, std::string_view(
-    "inline int counter() { static int n = 1; return n; }\n"
-    "extern \"C\" int answer() { return counter() * 200; }\n")));
+  ASSERT_TRUE(util::write_file_atomic(
+    source, std::string_view("inline int counter() { static int n = 1; return n; }\n"
+                             "extern \"C\" int answer() { return counter() * 200; }\n")));
   auto toolchain = Toolchain::detect("c++", "-O2 -fPIC -shared", std::chrono::seconds(60)).value();
   ASSERT_TRUE(toolchain.compile(source, dir / "unique.so").value().succeeded);
   {
     const auto pinned =
-      LoadedLibrary::open_memory(Bytes::adopt(util::read_file(dir / "unique.so").value()), "pinned").value();
+      LoadedLibrary::open_memory(Bytes::adopt(util::read_file(dir / "unique.so").value()), "pinned")
+        .value();
     EXPECT_EQ(call_answer(pinned), 200);
   }
   for (int round = 0; round < 3; ++round) {
@@ -109,7 +111,8 @@ TEST(Loader, ErrorsNameWhatFailed)
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("no_such_kernel"), std::string::npos);
 
-  auto garbage = LoadedLibrary::open_memory(Bytes::copy_of(std::string_view("not an ELF file")), "junk");
+  auto garbage =
+    LoadedLibrary::open_memory(Bytes::copy_of(std::string_view("not an ELF file")), "junk");
   ASSERT_FALSE(garbage);
   EXPECT_NE(garbage.error().message.find("junk"), std::string::npos) << garbage.error().message;
 
