@@ -3,7 +3,7 @@
 # file is not formatted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files '*.cpp' '*.hpp')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp')
 if [[ ${1:-} == --check ]]; then
   clang-format-16 --dry-run --Werror "${files[@]}"
 else

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${JITCACHE_BUILD_DIR:-build}
 test -f "$build_dir/compile_commands.json" || bash scripts/build.sh > /dev/null
-mapfile -t files < <(git ls-files 'src/*.cpp' 'tools/*.cpp')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard 'src/*.cpp' 'tools/*.cpp')
 # clang 16 implements what libstdc++ 12's <expected> checks __cpp_concepts for, but reports
 # an older value; see tests/fuzz/CMakeLists.txt.
 # Files are checked in parallel, a few per process; any warning fails the run.
