@@ -1,0 +1,255 @@
+#include "jit/ir.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace jitcache::jit {
+
+std::string_view
+to_string(DType dtype)
+{
+  switch (dtype) {
+  case DType::f32:
+    return "f32";
+  case DType::f64:
+    return "f64";
+  case DType::i32:
+    return "i32";
+  case DType::i64:
+    return "i64";
+  case DType::boolean:
+    return "bool";
+  }
+  return "?";
+}
+
+std::optional<DType>
+parse_dtype(std::string_view text)
+{
+  for (auto dtype : {DType::f32, DType::f64, DType::i32, DType::i64, DType::boolean}) {
+    if (to_string(dtype) == text) {
+      return dtype;
+    }
+  }
+  return std::nullopt;
+}
+
+bool
+is_float(DType dtype)
+{
+  return dtype == DType::f32 || dtype == DType::f64;
+}
+
+bool
+is_integer(DType dtype)
+{
+  return dtype == DType::i32 || dtype == DType::i64;
+}
+
+size_t
+dtype_size(DType dtype)
+{
+  switch (dtype) {
+  case DType::f32:
+  case DType::i32:
+    return 4;
+  case DType::f64:
+  case DType::i64:
+    return 8;
+  case DType::boolean:
+    return 1;
+  }
+  return 0;
+}
+
+std::string
+to_string(const Dim& dim)
+{
+  return dim.is_static() ? std::to_string(dim.size) : dim.symbol;
+}
+
+std::string
+to_string(const Shape& shape)
+{
+  std::vector<std::string> parts;
+  parts.reserve(shape.size());
+  for (const auto& dim : shape) {
+    parts.push_back(to_string(dim));
+  }
+  return fmt::format("[{}]", fmt::join(parts, ", "));
+}
+
+std::string
+to_string(const TensorType& type)
+{
+  return fmt::format("{}{}", to_string(type.dtype), to_string(type.shape));
+}
+
+namespace {
+
+constexpr std::array k_op_names = {
+  std::pair{Op::parameter, "parameter"},
+  std::pair{Op::constant, "constant"},
+  std::pair{Op::neg, "neg"},
+  std::pair{Op::abs, "abs"},
+  std::pair{Op::exp, "exp"},
+  std::pair{Op::log, "log"},
+  std::pair{Op::sqrt, "sqrt"},
+  std::pair{Op::rsqrt, "rsqrt"},
+  std::pair{Op::tanh, "tanh"},
+  std::pair{Op::sigmoid, "sigmoid"},
+  std::pair{Op::relu, "relu"},
+  std::pair{Op::gelu, "gelu"},
+  std::pair{Op::sin, "sin"},
+  std::pair{Op::cos, "cos"},
+  std::pair{Op::cast, "cast"},
+  std::pair{Op::opaque, "opaque"},
+  std::pair{Op::add, "add"},
+  std::pair{Op::sub, "sub"},
+  std::pair{Op::mul, "mul"},
+  std::pair{Op::div, "div"},
+  std::pair{Op::pow, "pow"},
+  std::pair{Op::maximum, "maximum"},
+  std::pair{Op::minimum, "minimum"},
+  std::pair{Op::less, "less"},
+  std::pair{Op::less_equal, "less_equal"},
+  std::pair{Op::greater, "greater"},
+  std::pair{Op::greater_equal, "greater_equal"},
+  std::pair{Op::equal, "equal"},
+  std::pair{Op::not_equal, "not_equal"},
+  std::pair{Op::where, "where"},
+  std::pair{Op::sum, "sum"},
+  std::pair{Op::mean, "mean"},
+  std::pair{Op::max, "max"},
+  std::pair{Op::min, "min"},
+  std::pair{Op::matmul, "matmul"},
+  std::pair{Op::reshape, "reshape"},
+  std::pair{Op::transpose, "transpose"},
+  std::pair{Op::broadcast_to, "broadcast_to"},
+};
+
+} // namespace
+
+std::string_view
+to_string(Op op)
+{
+  for (const auto& [candidate, name] : k_op_names) {
+    if (candidate == op) {
+      return name;
+    }
+  }
+  return "?";
+}
+
+std::optional<Op>
+parse_function_op(std::string_view name)
+{
+  for (const auto& [op, op_name] : k_op_names) {
+    if (op_name == name && op != Op::parameter && op != Op::constant) {
+      return op;
+    }
+  }
+  return std::nullopt;
+}
+
+bool
+is_unary(Op op)
+{
+  return op >= Op::neg && op <= Op::opaque;
+}
+
+bool
+is_binary(Op op)
+{
+  return op >= Op::add && op <= Op::not_equal;
+}
+
+bool
+is_comparison(Op op)
+{
+  return op >= Op::less && op <= Op::not_equal;
+}
+
+bool
+is_elementwise(Op op)
+{
+  return is_unary(op) || is_binary(op) || op == Op::where;
+}
+
+bool
+is_reduction(Op op)
+{
+  return op >= Op::sum && op <= Op::min;
+}
+
+bool
+is_view(Op op)
+{
+  return op == Op::reshape || op == Op::transpose || op == Op::broadcast_to;
+}
+
+bool
+Graph::has_uncacheable_op() const
+{
+  return std::any_of(nodes.begin(), nodes.end(), [](const Node& n) { return n.op == Op::opaque; });
+}
+
+std::vector<std::string>
+Graph::symbols() const
+{
+  std::vector<std::string> found;
+  for (auto id : parameters) {
+    for (const auto& dim : nodes[id].type.shape) {
+      if (!dim.is_static() && std::find(found.begin(), found.end(), dim.symbol) == found.end()) {
+        found.push_back(dim.symbol);
+      }
+    }
+  }
+  return found;
+}
+
+Graph
+remove_dead_nodes(const Graph& graph)
+{
+  std::vector<bool> live(graph.nodes.size(), false);
+  for (auto id : graph.outputs) {
+    live[id] = true;
+  }
+  for (auto id : graph.parameters) {
+    live[id] = true; // a parameter stays part of the signature even when unused
+  }
+  for (size_t i = graph.nodes.size(); i-- > 0;) {
+    if (live[i]) {
+      for (auto input : graph.nodes[i].inputs) {
+        live[input] = true;
+      }
+    }
+  }
+  Graph result;
+  result.name = graph.name;
+  result.parameter_names = graph.parameter_names;
+  std::vector<ValueId> renumbered(graph.nodes.size(), 0);
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (!live[i]) {
+      continue;
+    }
+    Node node = graph.nodes[i];
+    for (auto& input : node.inputs) {
+      input = renumbered[input];
+    }
+    renumbered[i] = static_cast<ValueId>(result.nodes.size());
+    result.nodes.push_back(std::move(node));
+  }
+  for (auto id : graph.parameters) {
+    result.parameters.push_back(renumbered[id]);
+  }
+  for (auto id : graph.outputs) {
+    result.outputs.push_back(renumbered[id]);
+  }
+  return result;
+}
+
+} // namespace jitcache::jit

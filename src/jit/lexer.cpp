@@ -1,0 +1,158 @@
+#include "jit/lexer.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cctype>
+
+namespace jitcache::jit {
+
+namespace {
+
+bool
+is_name_start(char c)
+{
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+
+bool
+is_name_char(char c)
+{
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+bool
+is_digit(char c)
+{
+  return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+} // namespace
+
+Expected<std::vector<Token>>
+tokenize(const SourceText& source)
+{
+  const std::string& text = source.text;
+  std::vector<Token> tokens;
+  uint32_t line = 1;
+  size_t line_start = 0;
+  int depth = 0;          // open brackets; newlines inside them do not end a statement
+  bool at_line_start = true;
+  std::vector<SourceLocation> open_brackets;
+  size_t i = 0;
+  auto here = [&] { return SourceLocation{line, static_cast<uint32_t>(i - line_start + 1)}; };
+  auto push = [&](TokenKind kind, std::string token_text, SourceLocation location) {
+    Token token{kind, std::move(token_text), location, at_line_start && depth == 0, 0};
+    if (token.starts_line) {
+      token.indent = location.column - 1;
+    }
+    at_line_start = false;
+    tokens.push_back(std::move(token));
+  };
+
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\n') {
+      if (depth == 0 && !at_line_start) {
+        push(TokenKind::newline, "\n", here());
+        at_line_start = true;
+      }
+      ++i;
+      ++line;
+      line_start = i;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') {
+        ++i;
+      }
+      continue;
+    }
+    const auto location = here();
+    if (is_name_start(c)) {
+      const size_t begin = i;
+      while (i < text.size() && is_name_char(text[i])) {
+        ++i;
+      }
+      push(TokenKind::name, text.substr(begin, i - begin), location);
+      continue;
+    }
+    if (is_digit(c) || (c == '.' && i + 1 < text.size() && is_digit(text[i + 1]))) {
+      const size_t begin = i;
+      bool real = false;
+      while (i < text.size() && is_digit(text[i])) {
+        ++i;
+      }
+      if (i < text.size() && text[i] == '.') {
+        real = true;
+        ++i;
+        while (i < text.size() && is_digit(text[i])) {
+          ++i;
+        }
+      }
+      if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        size_t j = i + 1;
+        if (j < text.size() && (text[j] == '+' || text[j] == '-')) {
+          ++j;
+        }
+        if (j < text.size() && is_digit(text[j])) {
+          real = true;
+          i = j;
+          while (i < text.size() && is_digit(text[i])) {
+            ++i;
+          }
+        }
+      }
+      if (i < text.size() && is_name_char(text[i])) {
+        return source_error(source, location,
+                            fmt::format("malformed number '{}'",
+                                        text.substr(begin, i - begin + 1)),
+                            i - begin + 1);
+      }
+      push(real ? TokenKind::real : TokenKind::integer, text.substr(begin, i - begin), location);
+      continue;
+    }
+    static constexpr std::array two_char = {"<=", ">=", "==", "!="};
+    bool matched = false;
+    for (std::string_view op : two_char) {
+      if (text.compare(i, 2, op) == 0) {
+        push(TokenKind::symbol, std::string(op), location);
+        i += 2;
+        matched = true;
+        break;
+      }
+    }
+    if (matched) {
+      continue;
+    }
+    if (std::string_view("()[],:=+-*/@<>").find(c) == std::string_view::npos) {
+      return source_error(source, location, fmt::format("unexpected character '{}'", c));
+    }
+    if (c == '(' || c == '[') {
+      ++depth;
+      open_brackets.push_back(location);
+    } else if (c == ')' || c == ']') {
+      if (depth == 0) {
+        return source_error(source, location, fmt::format("unmatched '{}'", c));
+      }
+      --depth;
+      open_brackets.pop_back();
+    }
+    push(TokenKind::symbol, std::string(1, c), location);
+    ++i;
+  }
+  if (depth > 0) {
+    return source_error(source, open_brackets.back(), "this bracket is never closed");
+  }
+  if (!at_line_start) {
+    push(TokenKind::newline, "\n", here());
+  }
+  tokens.push_back(Token{TokenKind::end, "", here(), false, 0});
+  return tokens;
+}
+
+} // namespace jitcache::jit

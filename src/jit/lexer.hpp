@@ -1,0 +1,33 @@
+// Lexer for the JIT's language: Python-like lines. A newline ends a statement except inside
+// brackets; `#` starts a comment; each line's first token records its indentation.
+#pragma once
+
+#include "jit/source_error.hpp"
+
+#include <jitcache/error.hpp>
+
+#include <string>
+#include <vector>
+
+namespace jitcache::jit {
+
+enum class TokenKind {
+  name,
+  integer,
+  real,
+  symbol, // punctuation and operators: ( ) [ ] , : = + - * / @ < <= > >= == !=
+  newline,
+  end,
+};
+
+struct Token {
+  TokenKind kind = TokenKind::end;
+  std::string text;
+  SourceLocation location;
+  bool starts_line = false; // the first token of a logical line
+  uint32_t indent = 0;      // for a line's first token: its column minus one
+};
+
+Expected<std::vector<Token>> tokenize(const SourceText& source);
+
+} // namespace jitcache::jit

@@ -1,0 +1,46 @@
+// Program: a parsed and type-checked program of the JIT's language. Each `def` is lowered to
+// its own Graph, with calls to other defs inlined and symbolic dimensions kept symbolic;
+// each `run` line is checked against the signature of the function it calls.
+#pragma once
+
+#include "jit/ir.hpp"
+#include "jit/source_error.hpp"
+
+#include <jitcache/error.hpp>
+
+#include <filesystem>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace jitcache::jit {
+
+struct RunLine {
+  std::string function;
+  std::vector<TensorType> inputs; // by parameter index; static shapes
+  uint64_t repeat = 1;
+  SourceLocation location;
+};
+
+struct Program {
+  SourceText source;
+  std::vector<Graph> functions;
+  std::vector<RunLine> runs;
+
+  const Graph* find(std::string_view name) const;
+};
+
+Expected<Program> parse_program(SourceText source);
+// Reads and parses a file; `display_path` is how errors name it.
+Expected<Program> load_program(const std::filesystem::path& path);
+
+// The size each of the graph's symbols takes for a call with arguments of `types`, or a
+// message naming the argument and dimension that disagree.
+using SymbolSizes = std::map<std::string, int64_t, std::less<>>;
+Expected<SymbolSizes> bind_arguments(const Graph& graph, std::span<const TensorType> types);
+
+// `shape` with its symbols replaced by their sizes.
+std::vector<int64_t> concrete_shape(const Shape& shape, const SymbolSizes& sizes);
+
+} // namespace jitcache::jit

@@ -1,0 +1,81 @@
+// The syntax tree of a program, as the parser reads it and before names are resolved.
+// lowering.cpp turns each `def` into a Graph.
+#pragma once
+
+#include "jit/ir.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace jitcache::jit::syntax {
+
+struct Expr;
+
+struct KeywordArg {
+  std::string name;
+  SourceLocation location;
+  std::vector<Expr> value; // exactly one element (a vector only to allow the recursive type)
+};
+
+struct Expr {
+  enum class Kind { integer, real, boolean, name, negate, binary, call, list };
+  Kind kind = Kind::integer;
+  SourceLocation location;
+  size_t length = 1;           // columns to underline in errors
+  std::string text;            // a name, a number's text, an operator, or the called function
+  std::vector<Expr> operands;  // negate: 1; binary: 2; call: positional arguments; list: items
+  std::vector<KeywordArg> keywords; // call only
+};
+
+struct DimSpec {
+  Dim dim;
+  SourceLocation location;
+};
+
+struct TypeSpec {
+  DType dtype = DType::f32;
+  std::vector<DimSpec> dims;
+  SourceLocation location;
+
+  TensorType tensor_type() const;
+};
+
+struct Parameter {
+  std::string name;
+  SourceLocation location;
+  TypeSpec type;
+};
+
+struct Target {
+  std::string name;
+  SourceLocation location;
+};
+
+struct Statement {
+  bool is_return = false;
+  SourceLocation location;
+  std::vector<Target> targets; // assignment only
+  std::vector<Expr> values;    // return: one or more; assignment: exactly one
+};
+
+struct Function {
+  std::string name;
+  SourceLocation location;
+  std::vector<Parameter> parameters;
+  std::vector<Statement> body;
+};
+
+struct Run {
+  std::string function;
+  SourceLocation location;
+  std::vector<Parameter> arguments;
+  uint64_t repeat = 1;
+};
+
+struct Program {
+  std::vector<Function> functions;
+  std::vector<Run> runs;
+};
+
+} // namespace jitcache::jit::syntax
