@@ -7,6 +7,8 @@
 // infers types; this file only describes them.
 #pragma once
 
+#include <jitcache/jit/dtype.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,14 +16,6 @@
 #include <vector>
 
 namespace jitcache::jit {
-
-enum class DType : uint8_t { f32, f64, i32, i64, boolean };
-
-std::string_view to_string(DType dtype);
-std::optional<DType> parse_dtype(std::string_view text);
-bool is_float(DType dtype);
-bool is_integer(DType dtype);
-size_t dtype_size(DType dtype);
 
 struct Dim {
   int64_t size = 0;   // the size when static

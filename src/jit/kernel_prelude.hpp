@@ -1,0 +1,221 @@
+// The scalar semantics of every elementwise op, shared word for word by the interpreter
+// (which includes this header) and by generated kernels (codegen pastes this text at the top
+// of each translation unit, and its digest enters every kernel key). One definition, so the
+// compiled code and the reference cannot drift apart.
+//
+// Integer arithmetic wraps (computed in unsigned), integer division by zero gives 0, and
+// float-to-integer casts saturate (NaN gives 0): no input can reach undefined behaviour.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace jc {
+
+template<typename T>
+using wide_unsigned = std::make_unsigned_t<T>;
+
+template<typename T>
+inline T
+add(T a, T b)
+{
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(static_cast<wide_unsigned<T>>(a) + static_cast<wide_unsigned<T>>(b));
+  } else {
+    return a + b;
+  }
+}
+
+template<typename T>
+inline T
+sub(T a, T b)
+{
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(static_cast<wide_unsigned<T>>(a) - static_cast<wide_unsigned<T>>(b));
+  } else {
+    return a - b;
+  }
+}
+
+template<typename T>
+inline T
+mul(T a, T b)
+{
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<T>(static_cast<wide_unsigned<T>>(a) * static_cast<wide_unsigned<T>>(b));
+  } else {
+    return a * b;
+  }
+}
+
+template<typename T>
+inline T
+div(T a, T b)
+{
+  if constexpr (std::is_integral_v<T>) {
+    if (b == 0) {
+      return 0;
+    }
+    if (b == -1) {
+      return sub(T(0), a); // a / -1 overflows for the most negative a
+    }
+    return a / b;
+  } else {
+    return a / b;
+  }
+}
+
+template<typename T>
+inline T
+neg(T x)
+{
+  return sub(T(0), x);
+}
+
+template<typename T>
+inline T
+abs(T x)
+{
+  return x < T(0) ? neg(x) : x;
+}
+
+template<typename T>
+inline T
+maximum(T a, T b)
+{
+  return a > b ? a : b;
+}
+
+template<typename T>
+inline T
+minimum(T a, T b)
+{
+  return a < b ? a : b;
+}
+
+template<typename T>
+inline T
+relu(T x)
+{
+  return x > T(0) ? x : T(0);
+}
+
+template<typename T>
+inline T
+exp(T x)
+{
+  return std::exp(x);
+}
+
+template<typename T>
+inline T
+log(T x)
+{
+  return std::log(x);
+}
+
+template<typename T>
+inline T
+sqrt(T x)
+{
+  return std::sqrt(x);
+}
+
+template<typename T>
+inline T
+rsqrt(T x)
+{
+  return T(1) / std::sqrt(x);
+}
+
+template<typename T>
+inline T
+tanh(T x)
+{
+  return std::tanh(x);
+}
+
+template<typename T>
+inline T
+sigmoid(T x)
+{
+  return T(1) / (T(1) + std::exp(-x));
+}
+
+// The tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+template<typename T>
+inline T
+gelu(T x)
+{
+  return T(0.5) * x * (T(1) + std::tanh(T(0.7978845608028654) * (x + T(0.044715) * x * x * x)));
+}
+
+template<typename T>
+inline T
+sin(T x)
+{
+  return std::sin(x);
+}
+
+template<typename T>
+inline T
+cos(T x)
+{
+  return std::cos(x);
+}
+
+template<typename T>
+inline T
+pow(T a, T b)
+{
+  return std::pow(a, b);
+}
+
+template<typename To, typename From>
+inline To
+cast(From x)
+{
+  if constexpr (std::is_same_v<To, bool>) {
+    return x != From(0);
+  } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
+    if (std::isnan(x)) {
+      return 0;
+    }
+    if (x <= static_cast<From>(std::numeric_limits<To>::min())) {
+      return std::numeric_limits<To>::min();
+    }
+    if (x >= static_cast<From>(std::numeric_limits<To>::max())) {
+      return std::numeric_limits<To>::max();
+    }
+    return static_cast<To>(x);
+  } else {
+    return static_cast<To>(x);
+  }
+}
+
+// The starting value of a max or min reduction (over no elements it is the result).
+template<typename T>
+inline T
+lowest()
+{
+  if constexpr (std::is_floating_point_v<T>) {
+    return -std::numeric_limits<T>::infinity();
+  } else {
+    return std::numeric_limits<T>::min();
+  }
+}
+
+template<typename T>
+inline T
+highest()
+{
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::numeric_limits<T>::infinity();
+  } else {
+    return std::numeric_limits<T>::max();
+  }
+}
+
+} // namespace jc
