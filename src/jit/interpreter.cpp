@@ -182,7 +182,7 @@ public:
   evaluate(const Node& node, ValueId id, const std::vector<Tensor>& values)
   {
     const auto out_sizes = sizes_of(id);
-    Tensor out = Tensor::zeros(node.type.dtype, out_sizes);
+    Tensor out = Tensor::empty(node.type.dtype, out_sizes);
     auto input = [&](size_t i) -> const Tensor& { return values[node.inputs[i]]; };
     switch (node.op) {
     case Op::constant:

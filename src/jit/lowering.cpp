@@ -651,6 +651,7 @@ private:
     return std::vector<Value>(outputs->begin(), outputs->end());
   }
 
+public:
   Expected<RunLine>
   lower_run(const syntax::Run& run, const Program& program)
   {
@@ -697,6 +698,7 @@ private:
     return line;
   }
 
+private:
   // Checks the arguments given so far against the signature.
   static std::optional<std::string>
   check_partial(const Graph& graph, const std::vector<TensorType>& inputs,
@@ -736,6 +738,27 @@ parse_program(SourceText source)
     return std::unexpected(tree.error());
   }
   return Lowering(source, *tree).lower();
+}
+
+} // namespace jitcache::jit
+
+namespace jitcache::jit {
+
+Expected<RunLine>
+parse_call(const Program& program, std::string_view function, const std::vector<std::string>& inputs)
+{
+  std::string text = fmt::format("run {}({})\n", function, fmt::join(inputs, ", "));
+  const SourceText source{"--input", text};
+  auto tree = parse_syntax(source);
+  if (!tree) {
+    return std::unexpected(tree.error());
+  }
+  if (tree->runs.size() != 1 || !tree->functions.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("--input values must look like NAME=f32[2, 3], got: {}",
+                                  fmt::join(inputs, " ")));
+  }
+  return Lowering(source, *tree).lower_run(tree->runs.front(), program);
 }
 
 } // namespace jitcache::jit

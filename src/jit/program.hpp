@@ -35,6 +35,11 @@ Expected<Program> parse_program(SourceText source);
 // Reads and parses a file; `display_path` is how errors name it.
 Expected<Program> load_program(const std::filesystem::path& path);
 
+// A call of `function` with inputs written as in a run line ("x=f32[32, 784]"), checked like
+// one. Errors name the input ("--input:1:9: ...").
+Expected<RunLine> parse_call(const Program& program, std::string_view function,
+                             const std::vector<std::string>& inputs);
+
 // The size each of the graph's symbols takes for a call with arguments of `types`, or a
 // message naming the argument and dimension that disagree.
 using SymbolSizes = std::map<std::string, int64_t, std::less<>>;

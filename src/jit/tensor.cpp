@@ -35,9 +35,17 @@ element_count(const std::vector<int64_t>& sizes)
 Tensor
 Tensor::zeros(DType dtype, std::vector<int64_t> sizes)
 {
+  Tensor tensor = empty(dtype, std::move(sizes));
+  std::memset(tensor.m_data, 0, static_cast<size_t>(tensor.numel()) * dtype_size(dtype));
+  return tensor;
+}
+
+Tensor
+Tensor::empty(DType dtype, std::vector<int64_t> sizes)
+{
   for (auto size : sizes) {
     if (size < 0) {
-      throw std::invalid_argument("Tensor::zeros: negative size");
+      throw std::invalid_argument("Tensor::empty: negative size");
     }
   }
   Tensor tensor;
@@ -50,7 +58,6 @@ Tensor::zeros(DType dtype, std::vector<int64_t> sizes)
   if (!memory) {
     throw std::bad_alloc();
   }
-  std::memset(memory, 0, rounded);
   tensor.m_storage = std::shared_ptr<void>(memory, std::free);
   tensor.m_data = memory;
   tensor.m_sizes = std::move(sizes);
@@ -118,7 +125,7 @@ Tensor::contiguous() const
   if (traced() || is_contiguous()) {
     return *this;
   }
-  Tensor copy = zeros(m_dtype, m_sizes);
+  Tensor copy = empty(m_dtype, m_sizes);
   const auto size = dtype_size(m_dtype);
   const auto count = numel();
   std::vector<int64_t> index(m_sizes.size(), 0);

@@ -23,6 +23,8 @@ public:
 
   // A new contiguous tensor, zero-filled.
   static Tensor zeros(DType dtype, std::vector<int64_t> sizes);
+  // A new contiguous tensor whose contents are unspecified (for outputs about to be written).
+  static Tensor empty(DType dtype, std::vector<int64_t> sizes);
   // A view of the caller's memory, which must outlive every use. Empty strides: contiguous.
   static Tensor borrow(DType dtype, std::vector<int64_t> sizes, void* data,
                        std::vector<int64_t> strides = {});

@@ -1,0 +1,469 @@
+#include "jit/runtime.hpp"
+
+#include "core/counters.hpp"
+#include "jit/codegen.hpp"
+#include "jit/kernel_prelude_text.hpp"
+#include "jit/planner.hpp"
+#include "jit/printer.hpp"
+#include "util/clock.hpp"
+#include "util/files.hpp"
+#include "util/hashing.hpp"
+#include "util/log.hpp"
+
+#include <jitcache/jitcache.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+namespace jitcache::jit {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double
+ms_since(Clock::time_point start)
+{
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// The codegen version and a digest of the prelude text: either changing changes every key.
+const std::string&
+codegen_identity()
+{
+  static const std::string identity = [] {
+    const auto text = kernel_prelude_text();
+    const auto digest = util::blake2b_256(
+      std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    return fmt::format("{} prelude {}", k_codegen_version, to_hex(digest).substr(0, 16));
+  }();
+  return identity;
+}
+
+void
+add_codegen_components(KeyBuilder& builder)
+{
+  builder.add_string("codegen", codegen_identity());
+  builder.add_string("codegen_options", codegen_options());
+}
+
+std::string
+producer()
+{
+  return fmt::format("jitcache {}", version());
+}
+
+// A private directory for one batch of compiles, removed with its contents.
+class ScratchDir {
+public:
+  static Expected<ScratchDir>
+  create()
+  {
+    auto pattern = (std::filesystem::temp_directory_path() / "jitcache-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      return std::unexpected(util::errno_error("cannot create a directory for compiling", pattern, errno));
+    }
+    return ScratchDir(pattern);
+  }
+  ScratchDir(ScratchDir&& other) noexcept : m_path(std::move(other.m_path)) { other.m_path.clear(); }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ScratchDir& operator=(ScratchDir&&) = delete;
+  ~ScratchDir()
+  {
+    if (!m_path.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(m_path, ignored);
+    }
+  }
+  const std::filesystem::path&
+  path() const
+  {
+    return m_path;
+  }
+
+private:
+  explicit ScratchDir(std::filesystem::path path) : m_path(std::move(path)) {}
+  std::filesystem::path m_path;
+};
+
+struct CompiledKernel {
+  bool succeeded = false;
+  std::string source;
+  std::vector<uint8_t> library;
+  std::string failure;
+  uint64_t milliseconds = 0;
+};
+
+CompiledKernel
+compile_kernel(const KernelSpec& spec, const Toolchain& toolchain,
+               const std::filesystem::path& dir, size_t index)
+{
+  CompiledKernel result;
+  result.source = generate_kernel_source(spec);
+  const auto source_path = dir / fmt::format("kernel{}.cpp", index);
+  const auto library_path = dir / fmt::format("kernel{}.so", index);
+  if (auto written = util::write_file_atomic(source_path, result.source, false); !written) {
+    result.failure = written.error().message;
+    return result;
+  }
+  auto outcome = toolchain.compile(source_path, library_path);
+  if (!outcome) {
+    result.failure = outcome.error().message;
+    return result;
+  }
+  result.milliseconds = outcome->milliseconds;
+  if (!outcome->succeeded) {
+    result.failure = outcome->timed_out
+                       ? fmt::format("the compiler ran past its time limit (compile_timeout)")
+                       : fmt::format("the compiler exited with status {}", outcome->exit_code);
+    if (!outcome->diagnostics.empty()) {
+      result.failure += ":\n" + outcome->diagnostics;
+    }
+    return result;
+  }
+  auto library = util::read_file(library_path);
+  if (!library) {
+    result.failure = library.error().message;
+    return result;
+  }
+  result.library = std::move(*library);
+  result.succeeded = true;
+  return result;
+}
+
+std::string
+join_keys(const std::vector<Key>& keys)
+{
+  std::string text;
+  for (const auto& key : keys) {
+    text += key.to_hex();
+    text += '\n';
+  }
+  return text;
+}
+
+std::optional<std::vector<Key>>
+split_keys(std::string_view text)
+{
+  std::vector<Key> keys;
+  std::istringstream lines{std::string(text)};
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto key = Key::from_hex(line);
+    if (!key) {
+      return std::nullopt;
+    }
+    keys.push_back(*key);
+  }
+  return keys;
+}
+
+std::string_view
+blob_text(const Blob& blob)
+{
+  return {reinterpret_cast<const char*>(blob.data.data()), blob.data.size()};
+}
+
+} // namespace
+
+Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
+{
+  if (m_options.use_cache && !m_options.config.disable) {
+    m_store = std::make_unique<storage::local::LocalStore>(m_options.config);
+    if (m_store->access() == storage::local::Access::off) {
+      m_store.reset();
+    }
+  }
+  m_pool = std::make_unique<util::ThreadPool>(m_options.threads);
+}
+
+Runtime::~Runtime() = default;
+
+Expected<const Toolchain*>
+Runtime::toolchain()
+{
+  std::lock_guard lock(m_mutex);
+  if (!m_toolchain) {
+    m_toolchain = Toolchain::detect(m_options.config.cxx, m_options.config.cxxflags,
+                                    std::chrono::seconds(m_options.config.compile_timeout_s));
+  }
+  if (!*m_toolchain) {
+    return std::unexpected(m_toolchain->error());
+  }
+  return &**m_toolchain;
+}
+
+Expected<KeyBuilder>
+Runtime::graph_key(const Graph& graph)
+{
+  auto tools = toolchain();
+  if (!tools) {
+    return std::unexpected(tools.error());
+  }
+  KeyBuilder builder;
+  builder.add_string("artifact", "graph");
+  builder.add_string("graph", print_graph(graph, PrintOptions{true}));
+  add_codegen_components(builder);
+  (*tools)->add_to_key(builder);
+  return builder;
+}
+
+KeyBuilder
+Runtime::kernel_key(const KernelSpec& spec, const Toolchain& tools) const
+{
+  KeyBuilder builder;
+  builder.add_string("artifact", "kernel");
+  builder.add_string("kernel", spec.serialize());
+  add_codegen_components(builder);
+  tools.add_to_key(builder);
+  return builder;
+}
+
+std::optional<Runtime::LoadedKernel>
+Runtime::find_kernel(const Key& key, bool use_store, FunctionStats& stats)
+{
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto found = m_kernels.find(key); found != m_kernels.end()) {
+      ++stats.memory_hits;
+      return found->second;
+    }
+  }
+  if (!use_store || !m_store) {
+    return std::nullopt;
+  }
+  auto lookup_start = Clock::now();
+  auto entries = m_store->get(key, "kernel");
+  stats.lookup_ms += ms_since(lookup_start);
+  const Blob* library = entries && !entries->empty() ? entries->front().find_blob("library") : nullptr;
+  if (!library) {
+    ++stats.misses;
+    return std::nullopt;
+  }
+  auto load_start = Clock::now();
+  auto loaded = LoadedLibrary::open_memory(library->data, "jitcache-kernel-" + key.to_hex().substr(0, 16));
+  auto symbol = loaded ? loaded->symbol(std::string(k_kernel_symbol)) : Expected<void*>(std::unexpected(loaded.error()));
+  stats.load_ms += ms_since(load_start);
+  if (!symbol) {
+    util::warn_once("kernel-load", fmt::format("a cached kernel could not be loaded, it will be "
+                                               "compiled again: {}",
+                                               symbol.error().message));
+    ++stats.misses;
+    return std::nullopt;
+  }
+  ++stats.local_hits;
+  LoadedKernel kernel{std::move(*loaded), reinterpret_cast<KernelFunction>(*symbol)};
+  std::lock_guard lock(m_mutex);
+  m_kernels.emplace(key, kernel);
+  return kernel;
+}
+
+std::optional<Prepared>
+Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionStats& stats)
+{
+  auto lookup_start = Clock::now();
+  auto entries = m_store->get(key, "graph");
+  stats.lookup_ms += ms_since(lookup_start);
+  if (!entries || entries->empty()) {
+    ++stats.misses;
+    return std::nullopt;
+  }
+  const auto& entry = entries->front();
+  const Blob* plan_blob = entry.find_blob("plan");
+  const Blob* keys_blob = entry.find_blob("kernels");
+  auto keys = keys_blob ? split_keys(blob_text(*keys_blob)) : std::nullopt;
+  auto plan = plan_blob && keys ? Plan::from_json(blob_text(*plan_blob), keys->size())
+                                : Expected<Plan>(make_error(ErrorCode::corrupt, "blobs missing"));
+  if (!plan) {
+    util::warn_once("graph-entry", fmt::format("graph entry {} is unusable, compiling instead: {}",
+                                               key.to_hex(), plan.error().message));
+    ++stats.misses;
+    return std::nullopt;
+  }
+  std::vector<KernelFunction> functions;
+  std::vector<LoadedLibrary> libraries;
+  for (const auto& kernel_key : *keys) {
+    auto kernel = find_kernel(kernel_key, true, stats);
+    if (!kernel) {
+      ++stats.misses; // the graph is incomplete: compile what is missing
+      return std::nullopt;
+    }
+    functions.push_back(kernel->function);
+    libraries.push_back(kernel->library);
+  }
+  ++stats.local_hits;
+  Prepared prepared;
+  prepared.graph_key = key;
+  prepared.executable = std::make_shared<const Executable>(graph, std::move(*plan),
+                                                           std::move(functions), std::move(libraries));
+  return prepared;
+}
+
+Prepared
+Runtime::prepare(const Graph& graph, FunctionStats& stats)
+{
+  auto key_start = Clock::now();
+  auto builder = graph_key(graph);
+  if (!builder) {
+    stats.key_ms += ms_since(key_start);
+    return Prepared{nullptr, fmt::format("no usable C++ compiler: {}", builder.error().message), Key{}};
+  }
+  const Key key = builder->build();
+  stats.key_ms += ms_since(key_start);
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto found = m_executables.find(key); found != m_executables.end()) {
+      ++stats.memory_hits;
+      return Prepared{found->second, {}, key};
+    }
+  }
+  const bool cacheable = !graph.has_uncacheable_op();
+  if (!cacheable && m_store) {
+    ++stats.bypasses;
+    m_store->record(core::counter::bypass("uncacheable_op"));
+  }
+  std::optional<Prepared> prepared;
+  if (cacheable && m_store) {
+    prepared = prepare_from_graph_entry(graph, key, stats);
+  }
+  if (!prepared) {
+    prepared = compile_graph(graph, *builder, cacheable, stats);
+  }
+  if (prepared->executable) {
+    std::lock_guard lock(m_mutex);
+    m_executables.emplace(key, prepared->executable);
+  }
+  return std::move(*prepared);
+}
+
+Prepared
+Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool cacheable,
+                       FunctionStats& stats)
+{
+  Prepared prepared;
+  prepared.graph_key = graph_builder.build();
+  auto tools = toolchain();
+  if (!tools) {
+    prepared.failure = fmt::format("no usable C++ compiler: {}", tools.error().message);
+    return prepared;
+  }
+  auto plan_start = Clock::now();
+  Plan plan = plan_graph(graph);
+  stats.compile_ms += ms_since(plan_start);
+
+  auto key_start = Clock::now();
+  std::vector<KeyBuilder> builders;
+  std::vector<Key> keys;
+  for (const auto& spec : plan.kernels) {
+    builders.push_back(kernel_key(spec, **tools));
+    keys.push_back(builders.back().build());
+  }
+  stats.key_ms += ms_since(key_start);
+
+  std::vector<std::optional<LoadedKernel>> kernels(plan.kernels.size());
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < plan.kernels.size(); ++i) {
+    kernels[i] = find_kernel(keys[i], cacheable, stats);
+    if (!kernels[i]) {
+      missing.push_back(i);
+    }
+  }
+
+  uint64_t compile_cost_ms = 0;
+  if (!missing.empty()) {
+    auto compile_start = Clock::now();
+    auto scratch = ScratchDir::create();
+    if (!scratch) {
+      prepared.failure = scratch.error().message;
+      return prepared;
+    }
+    util::Progress progress(fmt::format("jitcache: compiling {} kernels for {}", missing.size(),
+                                        graph.name),
+                            missing.size(), m_options.show_progress);
+    std::vector<std::future<CompiledKernel>> futures;
+    for (size_t n = 0; n < missing.size(); ++n) {
+      const auto* spec = &plan.kernels[missing[n]];
+      futures.push_back(m_pool->submit([spec, tools = *tools, dir = scratch->path(), n, &progress] {
+        auto compiled = compile_kernel(*spec, *tools, dir, n);
+        progress.advance();
+        return compiled;
+      }));
+    }
+    std::vector<CompiledKernel> compiled;
+    for (auto& future : futures) {
+      compiled.push_back(future.get());
+    }
+    progress.finish();
+    stats.compile_ms += ms_since(compile_start);
+    for (size_t n = 0; n < missing.size(); ++n) {
+      if (!compiled[n].succeeded) {
+        prepared.failure = fmt::format("compiling kernel {} of {} ({}) failed: {}", n + 1,
+                                       missing.size(), plan.kernels[missing[n]].summary(),
+                                       compiled[n].failure);
+        return prepared;
+      }
+    }
+    for (size_t n = 0; n < missing.size(); ++n) {
+      const size_t i = missing[n];
+      auto& result = compiled[n];
+      ++stats.compiles;
+      compile_cost_ms += result.milliseconds;
+      auto library = Bytes::adopt(std::move(result.library));
+      if (cacheable && m_store) {
+        Entry entry;
+        entry.kind = "kernel";
+        entry.key = keys[i];
+        entry.details = builders[i].details();
+        entry.blobs = {Blob{"library", library}, Blob{"source.cpp", Bytes::copy_of(result.source)}};
+        entry.created_ms = util::now_ms();
+        entry.compile_ms = result.milliseconds;
+        entry.producer = producer();
+        (void)m_store->put(entry); // a failed write is counted and logged by the store
+      }
+      auto load_start = Clock::now();
+      auto loaded = LoadedLibrary::open_memory(library, "jitcache-kernel-" + keys[i].to_hex().substr(0, 16));
+      auto symbol = loaded ? loaded->symbol(std::string(k_kernel_symbol))
+                           : Expected<void*>(std::unexpected(loaded.error()));
+      stats.load_ms += ms_since(load_start);
+      if (!symbol) {
+        prepared.failure = fmt::format("a compiled kernel could not be loaded: {}", symbol.error().message);
+        return prepared;
+      }
+      LoadedKernel kernel{std::move(*loaded), reinterpret_cast<KernelFunction>(*symbol)};
+      {
+        std::lock_guard lock(m_mutex);
+        m_kernels.emplace(keys[i], kernel);
+      }
+      kernels[i] = std::move(kernel);
+    }
+  }
+
+  if (cacheable && m_store) {
+    Entry entry;
+    entry.kind = "graph";
+    entry.key = prepared.graph_key;
+    entry.details = graph_builder.details();
+    entry.blobs = {Blob{"plan", Bytes::copy_of(plan.to_json())},
+                   Blob{"kernels", Bytes::copy_of(join_keys(keys))}};
+    entry.created_ms = util::now_ms();
+    entry.compile_ms = compile_cost_ms;
+    entry.producer = producer();
+    (void)m_store->put(entry);
+  }
+  std::vector<KernelFunction> functions;
+  std::vector<LoadedLibrary> libraries;
+  for (auto& kernel : kernels) {
+    functions.push_back(kernel->function);
+    libraries.push_back(kernel->library);
+  }
+  prepared.executable = std::make_shared<const Executable>(graph, std::move(plan), std::move(functions),
+                                                           std::move(libraries));
+  return prepared;
+}
+
+} // namespace jitcache::jit

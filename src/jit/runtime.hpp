@@ -1,0 +1,85 @@
+// Runtime: turns graphs into Executables through the cache. One per process is enough; it
+// is safe to use from several threads.
+//
+// prepare(graph):
+//  1. graph key = the canonical graph text + codegen version and options + toolchain;
+//  2. a graph entry in the local cache gives the launch plan and the kernel keys; when every
+//     kernel is in memory or in the cache, nothing is planned, generated or compiled;
+//  3. otherwise the graph is planned, each kernel is keyed by its normalized spec, found in
+//     memory or in the cache, or generated and compiled (in parallel, one thread per core);
+//     compiled kernels and then the graph entry are written to the cache;
+//  4. graphs with an uncacheable op skip steps 2 and the writes (counted as a bypass).
+// A compiler that is missing or fails does not fail the call: prepare returns no
+// executable, the reason and the diagnostics, and the caller runs the interpreter.
+#pragma once
+
+#include "jit/executable.hpp"
+#include "jit/function_stats.hpp"
+#include "jit/toolchain.hpp"
+#include "storage/local/local_store.hpp"
+#include "util/progress.hpp"
+#include "util/thread_pool.hpp"
+
+#include <jitcache/config.hpp>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+namespace jitcache::jit {
+
+struct RuntimeOptions {
+  Config config;
+  bool use_cache = true; // false: no persistent lookups or writes (--no-cache)
+  bool show_progress = util::Progress::stderr_is_terminal();
+  size_t threads = 0; // compile threads; 0: one per core
+};
+
+struct Prepared {
+  std::shared_ptr<const Executable> executable; // empty: compiling failed, use the interpreter
+  std::string failure;                          // why, with the compiler's diagnostics
+  Key graph_key;
+};
+
+class Runtime {
+public:
+  explicit Runtime(RuntimeOptions options);
+  ~Runtime();
+
+  Prepared prepare(const Graph& graph, FunctionStats& stats);
+
+  // The local store, or nullptr when caching is off.
+  storage::local::LocalStore*
+  store()
+  {
+    return m_store.get();
+  }
+
+  // The key a graph has under this runtime's toolchain, or an error if there is no compiler.
+  Expected<KeyBuilder> graph_key(const Graph& graph);
+
+private:
+  struct LoadedKernel {
+    LoadedLibrary library;
+    KernelFunction function = nullptr;
+  };
+
+  Expected<const Toolchain*> toolchain();
+  KeyBuilder kernel_key(const KernelSpec& spec, const Toolchain& toolchain) const;
+  std::optional<LoadedKernel> find_kernel(const Key& key, bool use_store, FunctionStats& stats);
+  std::optional<Prepared> prepare_from_graph_entry(const Graph& graph, const Key& key,
+                                                   FunctionStats& stats);
+  Prepared compile_graph(const Graph& graph, const KeyBuilder& key, bool cacheable,
+                         FunctionStats& stats);
+
+  RuntimeOptions m_options;
+  std::unique_ptr<storage::local::LocalStore> m_store;
+  std::mutex m_mutex; // guards the toolchain and the loaded kernels
+  std::optional<Expected<Toolchain>> m_toolchain;
+  std::unordered_map<Key, LoadedKernel, KeyHash> m_kernels;
+  std::unordered_map<Key, std::shared_ptr<const Executable>, KeyHash> m_executables;
+  std::unique_ptr<util::ThreadPool> m_pool;
+};
+
+} // namespace jitcache::jit
