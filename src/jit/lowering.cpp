@@ -174,7 +174,7 @@ private:
                           : *context != DType::boolean &&
                               (literal.kind == Literal::Kind::integer || is_float(*context));
       if (!fits) {
-        return error(where, fmt::format("this literal cannot be used with a {} operand",
+        return error(where, fmt::format("this literal cannot be used with an operand of dtype {}",
                                         to_string(*context)));
       }
       dtype = *context;

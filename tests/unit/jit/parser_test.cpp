@@ -1,0 +1,221 @@
+#include "jit/printer.hpp"
+#include "jit/program.hpp"
+#include "util/files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace jitcache::jit {
+namespace {
+
+const std::filesystem::path k_source_dir = JITCACHE_SOURCE_DIR;
+
+std::string
+read_text(const std::filesystem::path& path)
+{
+  auto bytes = util::read_file(path);
+  EXPECT_TRUE(bytes) << path;
+  return bytes ? std::string(bytes->begin(), bytes->end()) : std::string();
+}
+
+std::vector<std::filesystem::path>
+files_with_extension(const std::filesystem::path& dir, std::string_view extension)
+{
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == extension) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Program
+parse_ok(std::string text)
+{
+  auto program = parse_program(SourceText{"test.jc", std::move(text)});
+  EXPECT_TRUE(program) << (program ? "" : program.error().message);
+  return program ? std::move(*program) : Program{};
+}
+
+std::string
+parse_error(std::string text)
+{
+  auto program = parse_program(SourceText{"test.jc", std::move(text)});
+  EXPECT_FALSE(program);
+  return program ? std::string() : program.error().message;
+}
+
+TEST(Parser, ParsesTheIssueExample)
+{
+  auto program = parse_ok("# a comment\n"
+                          "def mlp(x: f32[B, 784], w1: f32[784, 256], b1: f32[256], w2: f32[256, 10]):\n"
+                          "    h = relu(x @ w1 + b1)\n"
+                          "    return h @ w2\n"
+                          "\n"
+                          "run mlp(x=f32[32, 784], w1=f32[784, 256], b1=f32[256], w2=f32[256, 10]) repeat 10\n");
+  ASSERT_EQ(program.functions.size(), 1u);
+  const auto& graph = program.functions[0];
+  EXPECT_EQ(graph.name, "mlp");
+  EXPECT_EQ(graph.parameters.size(), 4u);
+  ASSERT_EQ(graph.outputs.size(), 1u);
+  EXPECT_EQ(to_string(graph.type(graph.outputs[0])), "f32[B, 10]");
+  ASSERT_EQ(program.runs.size(), 1u);
+  EXPECT_EQ(program.runs[0].repeat, 10u);
+  EXPECT_EQ(to_string(program.runs[0].inputs[0]), "f32[32, 784]");
+}
+
+TEST(Parser, EveryExampleParsesAndPrintsBackToTheSameGraph)
+{
+  const auto examples = files_with_extension(k_source_dir / "examples", ".jc");
+  ASSERT_GE(examples.size(), 7u);
+  for (const auto& path : examples) {
+    auto program = load_program(path);
+    ASSERT_TRUE(program) << program.error().message;
+    ASSERT_FALSE(program->runs.empty()) << path;
+    for (const auto& graph : program->functions) {
+      const auto printed = print_graph(graph);
+      auto reparsed = parse_program(SourceText{"printed.jc", printed});
+      ASSERT_TRUE(reparsed) << reparsed.error().message << "\n" << printed;
+      ASSERT_EQ(reparsed->functions.size(), 1u);
+      EXPECT_EQ(print_graph(reparsed->functions[0], {true}), print_graph(graph, {true}))
+        << path << " " << graph.name;
+    }
+  }
+}
+
+TEST(Parser, OperatorsFollowPythonPrecedence)
+{
+  auto program = parse_ok("def f(a: f32[2], b: f32[2], c: f32[2]):\n"
+                          "    return a + b * c, (a + b) * c, -a * b, a - b - c, a < b + c\n");
+  const auto text = print_graph(program.functions[0], {true});
+  EXPECT_NE(text.find("v3 = p1 * p2\n    v4 = p0 + v3"), std::string::npos) << text;
+  EXPECT_NE(text.find("v5 = p0 + p1\n    v6 = v5 * p2"), std::string::npos) << text;
+  EXPECT_NE(text.find("v7 = -p0\n    v8 = v7 * p1"), std::string::npos) << text;
+  EXPECT_NE(text.find("v9 = p0 - p1\n    v10 = v9 - p2"), std::string::npos) << text;
+  EXPECT_EQ(program.functions[0].type(program.functions[0].outputs[4]).dtype, DType::boolean);
+}
+
+TEST(Parser, LiteralsTakeTheDtypeOfTheOtherOperand)
+{
+  auto program = parse_ok("def f(x: f64[2], n: i64[2]):\n"
+                          "    return x * 2, n + 3, cast(1.5, f64)\n");
+  const auto& graph = program.functions[0];
+  EXPECT_EQ(graph.type(graph.outputs[0]).dtype, DType::f64);
+  EXPECT_EQ(graph.type(graph.outputs[1]).dtype, DType::i64);
+  EXPECT_EQ(graph.node(graph.outputs[2]).op, Op::constant);
+  EXPECT_EQ(graph.type(graph.outputs[2]).dtype, DType::f64);
+}
+
+TEST(Parser, CallsToDefsAreInlinedWithTheirSymbolsBound)
+{
+  auto program = parse_ok("def layer(x: f32[B, N], w: f32[N, M]):\n"
+                          "    return relu(x @ w)\n"
+                          "def net(x: f32[B, 8], w1: f32[8, 16], w2: f32[16, 4]):\n"
+                          "    return layer(layer(x, w1), w2)\n");
+  const auto* net = program.find("net");
+  ASSERT_NE(net, nullptr);
+  EXPECT_EQ(to_string(net->type(net->outputs[0])), "f32[B, 4]");
+  size_t matmuls = 0;
+  for (const auto& node : net->nodes) {
+    matmuls += node.op == Op::matmul ? 1 : 0;
+  }
+  EXPECT_EQ(matmuls, 2u);
+}
+
+TEST(Parser, MultipleReturnValuesAndTupleAssignment)
+{
+  auto program = parse_ok("def pair(x: f32[3]):\n"
+                          "    return x + 1, x * 2\n"
+                          "def f(x: f32[3]):\n"
+                          "    a, b = pair(x)\n"
+                          "    return b - a\n");
+  EXPECT_EQ(program.find("pair")->outputs.size(), 2u);
+  EXPECT_EQ(program.find("f")->outputs.size(), 1u);
+}
+
+TEST(Parser, SoftmaxAndLayernormDecomposeIntoPrimitives)
+{
+  auto program = parse_ok("def f(x: f32[4, 8]):\n"
+                          "    return softmax(x, axis=1), layernorm(x, axis=-1, eps=1e-6)\n");
+  for (const auto& node : program.functions[0].nodes) {
+    EXPECT_TRUE(node.op == Op::parameter || node.op == Op::constant || is_elementwise(node.op) ||
+                is_reduction(node.op))
+      << to_string(node.op);
+  }
+}
+
+TEST(Parser, ReshapeInfersOneDimensionAndKeepsSymbols)
+{
+  auto program = parse_ok("def f(x: f32[B, 4, 6]):\n"
+                          "    return reshape(x, [B, -1]), reshape(x, [B, 2, 12]), transpose(x, [2, 0, 1])\n");
+  const auto& graph = program.functions[0];
+  EXPECT_EQ(to_string(graph.type(graph.outputs[0]).shape), "[B, 24]");
+  EXPECT_EQ(to_string(graph.type(graph.outputs[1]).shape), "[B, 2, 12]");
+  EXPECT_EQ(to_string(graph.type(graph.outputs[2]).shape), "[6, B, 4]");
+}
+
+TEST(Parser, ErrorsNameTheFileLineAndColumnWithACaret)
+{
+  const auto message = parse_error("def f(x: f32[4]):\n    return x + y\n");
+  EXPECT_EQ(message, "test.jc:2:16: error: unknown name 'y'\n        return x + y\n"
+                     "                   ^");
+}
+
+// Each tests/golden/jit_errors/NAME.jc must fail to parse with exactly NAME.err's message.
+TEST(Parser, GoldenErrorMessages)
+{
+  const auto dir = k_source_dir / "tests" / "golden" / "jit_errors";
+  const auto programs = files_with_extension(dir, ".jc");
+  ASSERT_GE(programs.size(), 15u);
+  for (const auto& path : programs) {
+    auto program = parse_program(SourceText{path.filename().string(), read_text(path)});
+    ASSERT_FALSE(program) << path << " parsed, but it should not";
+    auto expected = read_text(std::filesystem::path(path).replace_extension(".err"));
+    while (!expected.empty() && expected.back() == '\n') {
+      expected.pop_back();
+    }
+    EXPECT_EQ(program.error().message, expected) << path;
+  }
+}
+
+TEST(Parser, RunLinesAreCheckedAgainstTheSignature)
+{
+  EXPECT_NE(parse_error("def f(x: f32[B]):\n    return x\nrun f(x=f32[B])\n").find("needs sizes"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return x\nrun f()\n").find("missing argument 'x'"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return x\nrun f(x=f32[5])\n").find("dimension 0 should be 4"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return x\nrun g(x=f32[4])\n").find("unknown function 'g'"),
+            std::string::npos);
+}
+
+TEST(Parser, ReshapeCannotInferAProductOfASymbol)
+{
+  // 4*B is not one dimension of the language, so -1 cannot stand for it.
+  EXPECT_NE(parse_error("def f(x: f32[B, 4, 6]):\n    return reshape(x, [-1, 6])\n")
+              .find("the -1 dimension cannot be inferred"),
+            std::string::npos);
+}
+
+TEST(Parser, RecursionIsRejected)
+{
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return f(x)\n").find("calls itself"), std::string::npos);
+}
+
+TEST(Parser, ParseCallReadsInputsLikeARunLine)
+{
+  auto program = parse_ok("def f(x: f32[B, 4]):\n    return x\n");
+  auto call = parse_call(program, "f", {"x=f32[8, 4]"});
+  ASSERT_TRUE(call) << call.error().message;
+  EXPECT_EQ(to_string(call->inputs[0]), "f32[8, 4]");
+  auto bad = parse_call(program, "f", {"x=f32[8, 5]"});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("--input:1:9:"), std::string::npos) << bad.error().message;
+}
+
+} // namespace
+} // namespace jitcache::jit
