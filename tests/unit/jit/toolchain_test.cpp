@@ -4,6 +4,7 @@
 
 #include "util/files.hpp"
 
+#include "support/scripts.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -14,19 +15,11 @@
 namespace jitcache::jit {
 
 using jitcache::testing::TempDir;
+using jitcache::testing::write_script;
 
 namespace {
 
 constexpr auto k_timeout = std::chrono::seconds(60);
-
-std::filesystem::path
-write_script(const TempDir& dir, const std::string& name, const std::string& body)
-{
-  const auto path = dir / name;
-  EXPECT_TRUE(util::write_file_atomic(path, "#!/bin/sh\n" + body));
-  ::chmod(path.c_str(), 0755);
-  return path;
-}
 
 Key
 key_of(const Toolchain& toolchain)

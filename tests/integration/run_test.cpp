@@ -1,0 +1,209 @@
+// `jitcache run` through the real binary, the real compiler and real cache directories.
+#include "support/cli_runner.hpp"
+#include "support/scripts.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <set>
+
+namespace jitcache::testing {
+namespace {
+
+const std::filesystem::path k_examples = std::filesystem::path(JITCACHE_SOURCE_DIR) / "examples";
+
+nlohmann::json
+run_json(const std::vector<std::string>& args, int expected_exit = 0, util::ProcessOptions options = {})
+{
+  std::vector<std::string> argv = {"run"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.emplace_back("--json");
+  auto result = run_cli(argv, options);
+  EXPECT_EQ(result.exit_code, expected_exit) << result.err;
+  auto parsed = nlohmann::json::parse(result.out, nullptr, false);
+  EXPECT_FALSE(parsed.is_discarded()) << result.out << result.err;
+  return parsed;
+}
+
+std::set<std::string>
+keys_in(const std::filesystem::path& cache, const std::string& kind = "")
+{
+  auto result = run_cli({"ls", "--json", "--cache-dir", cache.string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  std::set<std::string> keys;
+  for (const auto& item : nlohmann::json::parse(result.out)) {
+    if (kind.empty() || item["kind"] == kind) {
+      keys.insert(item["key"].get<std::string>());
+    }
+  }
+  return keys;
+}
+
+TEST(Run, EveryExampleRunsWarmInASecondProcessWithNothingCompiled)
+{
+  TempDir cache;
+  size_t examples = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(k_examples)) {
+    if (entry.path().extension() != ".jc") {
+      continue;
+    }
+    ++examples;
+    const auto file = entry.path().string();
+    auto cold = run_json({file, "--cache-dir", cache.path().string(), "--check", "--repeat", "2"});
+    auto warm = run_json({file, "--cache-dir", cache.path().string(), "--check", "--repeat", "2"});
+    for (const auto& function : cold["functions"]) {
+      EXPECT_EQ(function["check"], "pass") << file;
+    }
+    EXPECT_EQ(warm["totals"]["compiles"], 0) << file;
+    EXPECT_EQ(warm["totals"]["misses"], 0) << file;
+    EXPECT_GT(warm["totals"]["local_hits"], 0) << file;
+    for (const auto& function : warm["functions"]) {
+      EXPECT_EQ(function["check"], "pass") << file;
+      EXPECT_EQ(function["traces"], 1) << file;
+    }
+  }
+  EXPECT_GE(examples, 7u);
+}
+
+TEST(Run, TheJsonFieldsAreTheDocumentedOnes)
+{
+  TempDir cache;
+  auto report = run_json({(k_examples / "mlp.jc").string(), "--cache-dir", cache.path().string(), "--repeat", "3"});
+  ASSERT_EQ(report["functions"].size(), 1u);
+  const auto& function = report["functions"][0];
+  for (const char* field : {"name", "calls", "traces", "compiles", "memory_hits", "local_hits",
+                            "remote_hits", "bundle_hits", "misses", "bypasses", "check",
+                            "max_abs_err", "max_rel_err"}) {
+    EXPECT_TRUE(function.contains(field)) << field;
+  }
+  for (const char* field : {"calls", "traces", "compiles", "memory_hits", "local_hits", "remote_hits",
+                            "bundle_hits", "misses", "bypasses", "wall_ms", "compile_ms"}) {
+    EXPECT_TRUE(report["totals"].contains(field)) << field;
+  }
+  EXPECT_EQ(function["name"], "mlp");
+  EXPECT_EQ(function["calls"], 3);
+  EXPECT_EQ(function["memory_hits"], 2);
+  EXPECT_EQ(function["check"], "skipped");
+  EXPECT_TRUE(function["max_abs_err"].is_null());
+}
+
+TEST(Run, KeysDoNotDependOnTheCacheDirectoryOrTheWorkingDirectory)
+{
+  TempDir first;
+  TempDir second;
+  const auto file = (k_examples / "mlp.jc").string();
+  util::ProcessOptions in_first;
+  in_first.working_directory = first.path();
+  util::ProcessOptions in_root;
+  in_root.working_directory = "/";
+  run_json({file, "--cache-dir", (first / "cache").string()}, 0, in_first);
+  run_json({file, "--cache-dir", (second / "elsewhere").string()}, 0, in_root);
+  const auto a = keys_in(first / "cache");
+  EXPECT_EQ(a.size(), 3u);
+  EXPECT_EQ(a, keys_in(second / "elsewhere"));
+}
+
+TEST(Run, ExplainNamesTheComponentThatChanged)
+{
+  TempDir cache;
+  const auto file = (k_examples / "mlp.jc").string();
+  run_json({file, "--cache-dir", cache.path().string()});
+  const auto before = keys_in(cache.path(), "graph");
+  util::ProcessOptions other_flags;
+  other_flags.environment["JITCACHE_CXXFLAGS"] = "-O1 -fPIC -shared";
+  run_json({file, "--cache-dir", cache.path().string()}, 0, other_flags);
+  const auto after = keys_in(cache.path(), "graph");
+  ASSERT_EQ(before.size(), 1u);
+  ASSERT_EQ(after.size(), 2u);
+  std::vector<std::string> both(after.begin(), after.end());
+  auto explained = run_cli({"explain", both[0], both[1], "--cache-dir", cache.path().string()});
+  EXPECT_NE(explained.out.find("1 of "), std::string::npos) << explained.out << explained.err;
+  EXPECT_NE(explained.out.find("changed  cxxflags"), std::string::npos) << explained.out;
+}
+
+TEST(Run, AnUncacheableOpBypassesTheCache)
+{
+  TempDir dir;
+  const auto program = dir / "opaque.jc";
+  ASSERT_TRUE(util::write_file_atomic(program, "def f(x: f32[64]):\n    return opaque(x) * 2\n"
+                                               "run f(x=f32[64])\n"));
+  for (int i = 0; i < 2; ++i) {
+    auto report = run_json({program.string(), "--cache-dir", (dir / "cache").string()});
+    EXPECT_EQ(report["totals"]["bypasses"], 1);
+    EXPECT_EQ(report["totals"]["compiles"], 1);
+  }
+  EXPECT_TRUE(keys_in(dir / "cache").empty());
+  auto stats = run_cli({"stats", "--cache-dir", (dir / "cache").string()});
+  EXPECT_NE(stats.out.find("uncacheable_op"), std::string::npos) << stats.out;
+}
+
+TEST(Run, AFailingCompilerDegradesToTheInterpreterWithExitCode3)
+{
+  TempDir dir;
+  const auto broken = write_script(dir, "broken-c++",
+                                   "if [ \"$1\" = --version ]; then echo 'broken 1.0'; exit 0; fi\n"
+                                   "echo 'kernel0.cpp:3:7: error: internal compiler error' >&2\nexit 1\n");
+  util::ProcessOptions holder;
+  holder.environment["JITCACHE_CXX"] = broken.string();
+  auto result = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir", (dir / "cache").string(),
+                         "--repeat", "1"},
+                        holder);
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("internal compiler error"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("ran on the interpreter"), std::string::npos) << result.err;
+  EXPECT_NE(result.out.find("output f32[32, 10]"), std::string::npos) << result.out;
+}
+
+TEST(Run, AMissingCompilerDegradesToTheInterpreter)
+{
+  TempDir dir;
+  util::ProcessOptions holder;
+  holder.environment["JITCACHE_CXX"] = "/nonexistent/bin/c++";
+  auto result = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir", dir.path().string(),
+                         "--repeat", "1", "--json"},
+                        holder);
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("/nonexistent/bin/c++"), std::string::npos) << result.err;
+  auto report = nlohmann::json::parse(result.out);
+  EXPECT_EQ(report["totals"]["calls"], 1);
+  EXPECT_EQ(report["totals"]["compiles"], 0);
+}
+
+TEST(Run, ProgramErrorsExitWithCode1AndShowTheLine)
+{
+  TempDir dir;
+  const auto program = dir / "bad.jc";
+  ASSERT_TRUE(util::write_file_atomic(program, "def f(x: f32[4]):\n    return x + y\n"));
+  auto result = run_cli({"run", program.string(), "--cache-dir", (dir / "cache").string()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("bad.jc:2:16: error: unknown name 'y'"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("^"), std::string::npos) << result.err;
+}
+
+TEST(Run, InputsFromTheCommandLineReplaceRunLines)
+{
+  TempDir cache;
+  auto report = run_json({(k_examples / "mlp.jc").string(), "--cache-dir", cache.path().string(),
+                          "--input", "x=f32[7, 784]", "--input", "w1=f32[784, 256]", "--input",
+                          "b1=f32[256]", "--input", "w2=f32[256, 10]", "--check"});
+  EXPECT_EQ(report["functions"][0]["calls"], 1);
+  EXPECT_EQ(report["functions"][0]["check"], "pass");
+  auto bad = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir", cache.path().string(),
+                      "--input", "x=f32[7, 785]"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--input:1:"), std::string::npos) << bad.err;
+}
+
+TEST(Run, NoCacheWritesNothing)
+{
+  TempDir cache;
+  auto report = run_json({(k_examples / "mlp.jc").string(), "--cache-dir", cache.path().string(), "--no-cache",
+                          "--repeat", "1"});
+  EXPECT_EQ(report["totals"]["compiles"], 2);
+  EXPECT_TRUE(keys_in(cache.path()).empty());
+}
+
+} // namespace
+} // namespace jitcache::testing

@@ -1,0 +1,236 @@
+// The runtime against the real compiler and a real cache directory: what is compiled, what
+// is found, what the keys cover, and how a broken compiler degrades.
+#include "jit/planner.hpp"
+#include "jit/program.hpp"
+#include "jit/runtime.hpp"
+
+#include "support/scripts.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+namespace jitcache::jit {
+namespace {
+
+using jitcache::testing::TempDir;
+using jitcache::testing::write_script;
+
+const char* const k_mlp = "def mlp(x: f32[B, 64], w1: f32[64, 32], b1: f32[32], w2: f32[32, 10]):\n"
+                          "    h = relu(x @ w1 + b1)\n"
+                          "    return h @ w2\n";
+
+Graph
+graph_of(const std::string& text, const std::string& name = "")
+{
+  auto program = parse_program(SourceText{"test.jc", text});
+  EXPECT_TRUE(program) << program.error().message;
+  if (!program) {
+    return {};
+  }
+  return name.empty() ? program->functions.back() : *program->find(name);
+}
+
+std::unique_ptr<Runtime>
+make_runtime(const std::filesystem::path& dir, std::string cxx = "c++",
+             std::string cxxflags = "-O2 -fPIC -shared")
+{
+  RuntimeOptions options;
+  options.config.dir = dir;
+  options.config.cxx = std::move(cxx);
+  options.config.cxxflags = std::move(cxxflags);
+  options.show_progress = false;
+  return std::make_unique<Runtime>(std::move(options));
+}
+
+Key
+key_of(Runtime& runtime, const Graph& graph)
+{
+  auto builder = runtime.graph_key(graph);
+  EXPECT_TRUE(builder) << builder.error().message;
+  return builder ? builder->build() : Key{};
+}
+
+size_t
+entries_in(Runtime& runtime)
+{
+  size_t count = 0;
+  EXPECT_TRUE(runtime.store()->for_each_key([&](const Key&) {
+    ++count;
+    return true;
+  }));
+  return count;
+}
+
+TEST(Runtime, KeysIgnoreNamesWhitespaceAndComments)
+{
+  TempDir dir;
+  auto runtime = make_runtime(dir.path());
+  const auto renamed = "# the same network, written differently\n"
+                       "def other_name(input: f32[N, 64], a: f32[64, 32], bias: f32[32],\n"
+                       "               b: f32[32, 10]):\n"
+                       "    hidden   =   relu( input@a+bias )   # same ops\n"
+                       "    return hidden @ b\n";
+  EXPECT_EQ(key_of(*runtime, graph_of(k_mlp)), key_of(*runtime, graph_of(renamed)));
+}
+
+TEST(Runtime, KeysChangeWithOpsConstantsDtypesAndSizes)
+{
+  TempDir dir;
+  auto runtime = make_runtime(dir.path());
+  const Key base = key_of(*runtime, graph_of(k_mlp));
+  const std::vector<std::string> variants = {
+    // another op
+    "def mlp(x: f32[B, 64], w1: f32[64, 32], b1: f32[32], w2: f32[32, 10]):\n"
+    "    return gelu(x @ w1 + b1) @ w2\n",
+    // a constant
+    "def mlp(x: f32[B, 64], w1: f32[64, 32], b1: f32[32], w2: f32[32, 10]):\n"
+    "    return relu(x @ w1 + b1) @ w2 * 2\n",
+    // a dtype
+    "def mlp(x: f64[B, 64], w1: f64[64, 32], b1: f64[32], w2: f64[32, 10]):\n"
+    "    return relu(x @ w1 + b1) @ w2\n",
+    // a static size
+    "def mlp(x: f32[B, 64], w1: f32[64, 32], b1: f32[32], w2: f32[32, 11]):\n"
+    "    return relu(x @ w1 + b1) @ w2\n",
+  };
+  std::set<std::string> keys = {base.to_hex()};
+  for (const auto& variant : variants) {
+    auto builder = runtime->graph_key(graph_of(variant));
+    ASSERT_TRUE(builder);
+    EXPECT_TRUE(keys.insert(builder->build().to_hex()).second) << variant;
+  }
+  // The changed component is the graph, and only the graph.
+  auto first = runtime->graph_key(graph_of(k_mlp));
+  auto second = runtime->graph_key(graph_of(variants[1]));
+  for (const auto& difference : compare_details(first->details(), second->details())) {
+    EXPECT_EQ(difference.change == ComponentChange::same, difference.name != "graph") << difference.name;
+  }
+}
+
+TEST(Runtime, KeysChangeWithCxxflagsAndToolchainIdentity)
+{
+  TempDir dir;
+  const Graph graph = graph_of(k_mlp);
+  auto plain = make_runtime(dir.path());
+  auto other_flags = make_runtime(dir.path(), "c++", "-O1 -fPIC -shared");
+  const auto wrapper = write_script(dir, "c++-wrapper",
+                                    "if [ \"$1\" = --version ]; then echo 'wrapped c++ 99.1'; exit 0; fi\n"
+                                    "exec c++ \"$@\"\n");
+  auto other_compiler = make_runtime(dir.path(), wrapper.string());
+  const Key base = key_of(*plain, graph);
+  EXPECT_NE(base, key_of(*other_flags, graph));
+  EXPECT_NE(base, key_of(*other_compiler, graph));
+  auto a = plain->graph_key(graph);
+  auto b = other_compiler->graph_key(graph);
+  bool version_changed = false;
+  for (const auto& difference : compare_details(a->details(), b->details())) {
+    version_changed = version_changed || (difference.name == "toolchain.version" &&
+                                          difference.change == ComponentChange::changed);
+  }
+  EXPECT_TRUE(version_changed);
+}
+
+TEST(Runtime, ASecondRuntimeOnTheSameDirectoryCompilesNothing)
+{
+  TempDir dir;
+  const Graph graph = graph_of(k_mlp);
+  FunctionStats cold;
+  ASSERT_TRUE(make_runtime(dir.path())->prepare(graph, cold).executable);
+  EXPECT_EQ(cold.compiles, 2u);
+  FunctionStats warm;
+  auto prepared = make_runtime(dir.path())->prepare(graph, warm);
+  ASSERT_TRUE(prepared.executable);
+  EXPECT_EQ(warm.compiles, 0u);
+  EXPECT_EQ(warm.misses, 0u);
+  EXPECT_EQ(warm.local_hits, 3u); // the graph and its two kernels
+}
+
+TEST(Runtime, AGraphHitWithAMissingKernelCompilesOnlyThatKernel)
+{
+  TempDir dir;
+  const Graph graph = graph_of(k_mlp);
+  FunctionStats cold;
+  auto runtime = make_runtime(dir.path());
+  ASSERT_TRUE(runtime->prepare(graph, cold).executable);
+  // Remove one of the two kernel entries.
+  std::vector<Key> kernel_keys;
+  ASSERT_TRUE(runtime->store()->for_each_key([&](const Key& key) {
+    auto entries = runtime->store()->inspect(key);
+    if (entries && !entries->empty() && entries->front().entry.kind == "kernel") {
+      kernel_keys.push_back(key);
+    }
+    return true;
+  }));
+  ASSERT_EQ(kernel_keys.size(), 2u);
+  ASSERT_TRUE(runtime->store()->remove(kernel_keys[0]));
+  FunctionStats partial;
+  ASSERT_TRUE(make_runtime(dir.path())->prepare(graph, partial).executable);
+  EXPECT_EQ(partial.compiles, 1u);
+  EXPECT_GE(partial.misses, 1u);
+}
+
+TEST(Runtime, RepeatedKernelsCompileOnce)
+{
+  TempDir dir;
+  std::string text = "def layer(x: f32[B, 32], w: f32[32, 32], b: f32[32]):\n"
+                     "    return relu(x @ w + b)\n"
+                     "def deep(x: f32[B, 32], w: f32[32, 32], b: f32[32]):\n";
+  for (int i = 0; i < 8; ++i) {
+    text += "    x = layer(x, w, b)\n";
+  }
+  text += "    return x\n";
+  const Graph graph = graph_of(text, "deep");
+  const Plan plan = plan_graph(graph);
+  EXPECT_EQ(plan.kernels.size(), 1u);
+  EXPECT_EQ(plan.launches.size(), 8u);
+  auto runtime = make_runtime(dir.path());
+  FunctionStats stats;
+  ASSERT_TRUE(runtime->prepare(graph, stats).executable);
+  EXPECT_EQ(stats.compiles, 1u);
+  // The same kernel in another function is already loaded.
+  FunctionStats other;
+  ASSERT_TRUE(runtime->prepare(graph_of(text, "layer"), other).executable);
+  EXPECT_EQ(other.compiles, 0u);
+  EXPECT_EQ(other.memory_hits, 1u);
+}
+
+TEST(Runtime, UncacheableGraphsBypassThePersistentCache)
+{
+  TempDir dir;
+  auto runtime = make_runtime(dir.path());
+  const Graph graph = graph_of("def f(x: f32[8]):\n    return opaque(x) * 2\n");
+  FunctionStats stats;
+  ASSERT_TRUE(runtime->prepare(graph, stats).executable);
+  EXPECT_EQ(stats.bypasses, 1u);
+  EXPECT_EQ(stats.compiles, 1u);
+  EXPECT_EQ(entries_in(*runtime), 0u);
+  auto counters = runtime->store()->read_stats();
+  ASSERT_TRUE(counters);
+  EXPECT_EQ(counters->get("bypass.uncacheable_op"), 1u);
+}
+
+TEST(Runtime, AFailingCompilerReturnsItsDiagnostics)
+{
+  TempDir dir;
+  const auto broken = write_script(dir, "broken-c++",
+                                   "if [ \"$1\" = --version ]; then echo 'broken 1.0'; exit 0; fi\n"
+                                   "echo 'kernel.cpp:1:1: error: out of registers' >&2\nexit 1\n");
+  auto runtime = make_runtime(dir / "cache", broken.string());
+  FunctionStats stats;
+  auto prepared = runtime->prepare(graph_of(k_mlp), stats);
+  EXPECT_FALSE(prepared.executable);
+  EXPECT_NE(prepared.failure.find("out of registers"), std::string::npos) << prepared.failure;
+  EXPECT_EQ(entries_in(*runtime), 0u); // nothing half-done is cached
+}
+
+TEST(Runtime, AMissingCompilerIsNamed)
+{
+  TempDir dir;
+  auto runtime = make_runtime(dir.path(), "/nonexistent/c++");
+  FunctionStats stats;
+  auto prepared = runtime->prepare(graph_of(k_mlp), stats);
+  EXPECT_FALSE(prepared.executable);
+  EXPECT_NE(prepared.failure.find("/nonexistent/c++"), std::string::npos) << prepared.failure;
+}
+
+} // namespace
+} // namespace jitcache::jit
