@@ -3,7 +3,7 @@
 // repeated, optionally checked against the interpreter, with per-function statistics.
 #pragma once
 
-#include "jit/function_stats.hpp"
+#include <jitcache/jit/function_stats.hpp>
 #include "jit/program.hpp"
 #include "jit/runtime.hpp"
 

@@ -169,6 +169,36 @@ blob_text(const Blob& blob)
   return {reinterpret_cast<const char*>(blob.data.data()), blob.data.size()};
 }
 
+// Compiler versions remembered in the local store (kind "toolchain"), so that a warm start
+// does not run the compiler at all.
+class StoreVersionCache final : public VersionCache {
+public:
+  explicit StoreVersionCache(storage::local::LocalStore& store) : m_store(store) {}
+
+  std::optional<std::string>
+  find(const Key& probe) override
+  {
+    auto entries = m_store.get(probe, "toolchain");
+    const Blob* version = entries && !entries->empty() ? entries->front().find_blob("version") : nullptr;
+    if (!version) {
+      return std::nullopt;
+    }
+    return std::string(blob_text(*version));
+  }
+
+  void
+  remember(const Key& /*probe*/, const Entry& entry) override
+  {
+    Entry stored = entry;
+    stored.created_ms = util::now_ms();
+    stored.producer = producer();
+    (void)m_store.put(stored);
+  }
+
+private:
+  storage::local::LocalStore& m_store;
+};
+
 } // namespace
 
 Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
@@ -189,8 +219,13 @@ Runtime::toolchain()
 {
   std::lock_guard lock(m_mutex);
   if (!m_toolchain) {
+    std::optional<StoreVersionCache> versions;
+    if (m_store) {
+      versions.emplace(*m_store);
+    }
     m_toolchain = Toolchain::detect(m_options.config.cxx, m_options.config.cxxflags,
-                                    std::chrono::seconds(m_options.config.compile_timeout_s));
+                                    std::chrono::seconds(m_options.config.compile_timeout_s),
+                                    versions ? &*versions : nullptr);
   }
   if (!*m_toolchain) {
     return std::unexpected(m_toolchain->error());

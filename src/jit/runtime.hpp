@@ -14,7 +14,7 @@
 #pragma once
 
 #include "jit/executable.hpp"
-#include "jit/function_stats.hpp"
+#include <jitcache/jit/function_stats.hpp>
 #include "jit/toolchain.hpp"
 #include "storage/local/local_store.hpp"
 #include "util/progress.hpp"

@@ -85,9 +85,37 @@ tunes_for_host(const std::vector<std::string>& flags)
   });
 }
 
+namespace {
+
+// The probe key of a command: every word that names an executable, with its size and
+// modification time (a wrapper such as "ccache c++" is probed through both words).
+KeyBuilder
+version_probe(const std::vector<std::string>& command)
+{
+  std::vector<std::string> files;
+  for (size_t i = 0; i < command.size(); ++i) {
+    if (i > 0 && command[i].starts_with('-')) {
+      continue;
+    }
+    const auto path = i == 0 ? std::optional(std::filesystem::path(command[0])) : find_program(command[i]);
+    struct stat st {};
+    if (path && ::stat(path->c_str(), &st) == 0) {
+      files.push_back(fmt::format("{} {} {}.{:09}", path->string(), st.st_size, st.st_mtim.tv_sec,
+                                  st.st_mtim.tv_nsec));
+    }
+  }
+  KeyBuilder builder;
+  builder.add_string("artifact", "compiler-version");
+  builder.add_strings("command", command);
+  builder.add_strings("files", files);
+  return builder;
+}
+
+} // namespace
+
 Expected<Toolchain>
 Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
-                  std::chrono::milliseconds timeout)
+                  std::chrono::milliseconds timeout, VersionCache* versions)
 {
   Toolchain toolchain;
   toolchain.m_timeout = timeout;
@@ -109,6 +137,16 @@ Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
   toolchain.m_identity.binary_mtime_ns =
     int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
 
+  const auto probe = version_probe(command);
+  const Key probe_key = probe.build();
+  if (versions) {
+    if (auto known = versions->find(probe_key)) {
+      toolchain.m_identity.command = std::move(command);
+      toolchain.m_identity.version = std::move(*known);
+      toolchain.set_target();
+      return toolchain;
+    }
+  }
   auto version_command = command;
   version_command.emplace_back("--version");
   util::ProcessOptions options;
@@ -127,14 +165,27 @@ Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
   }
   toolchain.m_identity.command = std::move(command);
   toolchain.m_identity.version = version->stdout_text;
-
-  utsname host{};
-  ::uname(&host);
-  toolchain.m_target.architecture = host.machine;
-  if (tunes_for_host(toolchain.m_flags)) {
-    toolchain.m_target.cpu_features = cpu_features();
+  toolchain.set_target();
+  if (versions) {
+    Entry entry;
+    entry.kind = "toolchain";
+    entry.key = probe_key;
+    entry.details = probe.details();
+    entry.blobs = {Blob{"version", Bytes::copy_of(toolchain.m_identity.version)}};
+    versions->remember(probe_key, entry);
   }
   return toolchain;
+}
+
+void
+Toolchain::set_target()
+{
+  utsname host{};
+  ::uname(&host);
+  m_target.architecture = host.machine;
+  if (tunes_for_host(m_flags)) {
+    m_target.cpu_features = cpu_features();
+  }
 }
 
 Expected<CompileOutcome>

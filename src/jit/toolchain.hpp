@@ -7,12 +7,14 @@
 // feature list when the flags tune code for this host (-march=native and the like).
 #pragma once
 
+#include <jitcache/entry.hpp>
 #include <jitcache/error.hpp>
 #include <jitcache/key_builder.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,12 +41,25 @@ struct CompileOutcome {
   uint64_t milliseconds = 0;
 };
 
+// Remembers a compiler's `--version` output under a probe key made from the identity of its
+// files (each word of the command that names an executable: path, size, modification time),
+// so that a process need not run the compiler to learn its version. ccache calls this
+// compiler_check=mtime: replacing or touching a compiler changes the probe.
+class VersionCache {
+public:
+  virtual ~VersionCache() = default;
+  virtual std::optional<std::string> find(const Key& probe) = 0;
+  virtual void remember(const Key& probe, const Entry& entry) = 0;
+};
+
 class Toolchain {
 public:
-  // Resolves the compiler and computes its identity (runs `--version` once). Fails with a
+  // Resolves the compiler and computes its identity: the version from `versions` when it
+  // knows this compiler, else by running `--version` (and telling `versions`). Fails with a
   // message naming the command when it cannot be found or does not answer.
   static Expected<Toolchain> detect(std::string_view cxx, std::string_view cxxflags,
-                                    std::chrono::milliseconds timeout);
+                                    std::chrono::milliseconds timeout,
+                                    VersionCache* versions = nullptr);
 
   const ToolchainIdentity&
   identity() const
@@ -72,6 +87,8 @@ public:
   void add_to_key(KeyBuilder& builder) const;
 
 private:
+  void set_target();
+
   std::vector<std::string> m_flags;
   ToolchainIdentity m_identity;
   TargetIdentity m_target;

@@ -207,3 +207,25 @@ TEST(Run, NoCacheWritesNothing)
 
 } // namespace
 } // namespace jitcache::testing
+
+namespace jitcache::testing {
+namespace {
+
+TEST(EmbedExample, TheSecondProcessCompilesNothing)
+{
+  TempDir cache;
+  util::ProcessOptions options;
+  options.environment["JITCACHE_DIR"] = cache.path().string();
+  options.timeout = std::chrono::seconds(120);
+  auto first = util::run_process({JITCACHE_EMBED_EXAMPLE_PATH}, options);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->exit_code, 0) << first->stdout_text << first->stderr_text;
+  EXPECT_EQ(first->stdout_text.find("compiles 0,"), std::string::npos) << first->stdout_text;
+  auto second = util::run_process({JITCACHE_EMBED_EXAMPLE_PATH}, options);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->exit_code, 0) << second->stdout_text << second->stderr_text;
+  EXPECT_NE(second->stdout_text.find("traces 1, compiles 0,"), std::string::npos) << second->stdout_text;
+}
+
+} // namespace
+} // namespace jitcache::testing
