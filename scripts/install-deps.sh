@@ -12,6 +12,7 @@ if [[ $profile == test ]]; then
   packages+=(
     googletest libgtest-dev libgmock-dev libbenchmark-dev
     clang-16 libclang-rt-16-dev clang-format-16 clang-tidy-16
+    ccache # the benchmark that compares warm starts with ccache
   )
 fi
 

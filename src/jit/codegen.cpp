@@ -99,7 +99,9 @@ init_code(Op reduce_op, DType dtype)
 
 class Generator {
 public:
-  explicit Generator(const KernelSpec& spec) : m_spec(spec) {}
+  Generator(const KernelSpec& spec, std::string symbol) : m_spec(spec), m_symbol(std::move(symbol))
+  {
+  }
 
   std::string
   generate()
@@ -137,7 +139,7 @@ public:
     line(0, "}");
     line(0, "");
     line(0, fmt::format("extern \"C\" void {}(void* const* jc_buffers, const int64_t* jc_symbols)",
-                        k_kernel_symbol));
+                        m_symbol));
     line(0, "{");
     std::vector<std::string> arguments;
     for (size_t i = 0; i < m_spec.inputs.size(); ++i) {
@@ -491,6 +493,7 @@ private:
   }
 
   const KernelSpec& m_spec;
+  std::string m_symbol;
   std::string m_out;
 };
 
@@ -503,9 +506,15 @@ codegen_options()
 }
 
 std::string
-generate_kernel_source(const KernelSpec& spec)
+kernel_symbol(std::string_view key_hex)
 {
-  return Generator(spec).generate();
+  return fmt::format("jitcache_kernel_{}", key_hex.substr(0, 32));
+}
+
+std::string
+generate_kernel_source(const KernelSpec& spec, const std::string& symbol)
+{
+  return Generator(spec, symbol).generate();
 }
 
 } // namespace jitcache::jit

@@ -1,7 +1,8 @@
 // Codegen: a KernelSpec into one C++ translation unit with a single entry point,
 //
-//   extern "C" void jitcache_kernel(void* const* buffers, const int64_t* symbols);
+//   extern "C" void <symbol>(void* const* buffers, const int64_t* symbols);
 //
+// named after the kernel's key, so that every kernel of a graph links into one library.
 // buffers are the spec's inputs then its output; symbols are s0, s1, ... Static sizes and
 // strides are constants in the code, symbolic ones are read from `symbols`. The innermost
 // loop is cut into blocks of a constant 16 iterations over __restrict pointers so that g++
@@ -22,8 +23,9 @@ inline constexpr std::string_view k_codegen_version = "1";
 // The options codegen was run with; part of every kernel key.
 std::string codegen_options();
 
-inline constexpr std::string_view k_kernel_symbol = "jitcache_kernel";
+// The entry point's name for a kernel key (its first 32 hex digits).
+std::string kernel_symbol(std::string_view key_hex);
 
-std::string generate_kernel_source(const KernelSpec& spec);
+std::string generate_kernel_source(const KernelSpec& spec, const std::string& symbol);
 
 } // namespace jitcache::jit

@@ -63,16 +63,19 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
       stats.traces = 1;
       stats.trace_ms += parse_ms / static_cast<double>(std::max<size_t>(program.functions.size(), 1));
     }
-    std::vector<Tensor> inputs;
-    for (size_t i = 0; i < call.inputs.size(); ++i) {
-      inputs.push_back(random_tensor(call.inputs[i], options.seed * 1000003 + c * 1009 + i));
-    }
     auto prepared = runtime.prepare(*graph, stats);
     if (!prepared.executable && function.degraded_reason.empty()) {
       function.degraded_reason = prepared.failure;
       stats.degraded = true;
     }
     const uint64_t repeat = options.repeat.value_or(call.repeat);
+    if (repeat == 0) {
+      continue; // prepared only
+    }
+    std::vector<Tensor> inputs;
+    for (size_t i = 0; i < call.inputs.size(); ++i) {
+      inputs.push_back(random_tensor(call.inputs[i], options.seed * 1000003 + c * 1009 + i));
+    }
     std::vector<Tensor> outputs;
     for (uint64_t r = 0; r < repeat; ++r) {
       auto start = Clock::now();

@@ -3,12 +3,14 @@
 //
 // prepare(graph):
 //  1. graph key = the canonical graph text + codegen version and options + toolchain;
-//  2. a graph entry in the local cache gives the launch plan and the kernel keys; when every
-//     kernel is in memory or in the cache, nothing is planned, generated or compiled;
-//  3. otherwise the graph is planned, each kernel is keyed by its normalized spec, found in
-//     memory or in the cache, or generated and compiled (in parallel, one thread per core);
-//     compiled kernels and then the graph entry are written to the cache;
-//  4. graphs with an uncacheable op skip steps 2 and the writes (counted as a bypass).
+//  2. a graph entry in the local cache holds the launch plan, the kernel keys and one shared
+//     library with every kernel of the graph: one lookup and one dlopen, and nothing is
+//     planned, generated or compiled;
+//  3. otherwise the graph is planned, each kernel is keyed by its normalized spec and its
+//     object file found in memory or in the cache, or generated and compiled (in parallel,
+//     one thread per core); the objects are linked into the graph's library; compiled
+//     kernels and then the graph entry are written to the cache;
+//  4. graphs with an uncacheable op skip step 2 and every write (counted as a bypass).
 // A compiler that is missing or fails does not fail the call: prepare returns no
 // executable, the reason and the diagnostics, and the caller runs the interpreter.
 #pragma once
@@ -60,14 +62,10 @@ public:
   Expected<KeyBuilder> graph_key(const Graph& graph);
 
 private:
-  struct LoadedKernel {
-    LoadedLibrary library;
-    KernelFunction function = nullptr;
-  };
-
   Expected<const Toolchain*> toolchain();
   KeyBuilder kernel_key(const KernelSpec& spec, const Toolchain& toolchain) const;
-  std::optional<LoadedKernel> find_kernel(const Key& key, bool use_store, FunctionStats& stats);
+  // A kernel's object file from memory or the cache, counted in `stats`.
+  std::optional<Bytes> find_kernel_object(const Key& key, bool use_store, FunctionStats& stats);
   std::optional<Prepared> prepare_from_graph_entry(const Graph& graph, const Key& key,
                                                    FunctionStats& stats);
   Prepared compile_graph(const Graph& graph, const KeyBuilder& key, bool cacheable,
@@ -77,7 +75,7 @@ private:
   std::unique_ptr<storage::local::LocalStore> m_store;
   std::mutex m_mutex; // guards the toolchain and the loaded kernels
   std::optional<Expected<Toolchain>> m_toolchain;
-  std::unordered_map<Key, LoadedKernel, KeyHash> m_kernels;
+  std::unordered_map<Key, Bytes, KeyHash> m_objects; // kernel objects seen by this process
   std::unordered_map<Key, std::shared_ptr<const Executable>, KeyHash> m_executables;
   std::unique_ptr<util::ThreadPool> m_pool;
 };

@@ -189,13 +189,42 @@ Toolchain::set_target()
 }
 
 Expected<CompileOutcome>
-Toolchain::compile(const std::filesystem::path& source, const std::filesystem::path& output) const
+Toolchain::compile(const std::filesystem::path& source, const std::filesystem::path& output,
+                   const std::filesystem::path& working_directory) const
+{
+  return run({source.string(), "-o", output.string()}, working_directory);
+}
+
+Expected<CompileOutcome>
+Toolchain::compile_object(const std::filesystem::path& source, const std::filesystem::path& object,
+                          const std::filesystem::path& working_directory) const
+{
+  return run({"-c", source.string(), "-o", object.string()}, working_directory);
+}
+
+Expected<CompileOutcome>
+Toolchain::link(const std::vector<std::filesystem::path>& objects,
+                const std::filesystem::path& output,
+                const std::filesystem::path& working_directory) const
+{
+  std::vector<std::string> arguments;
+  for (const auto& object : objects) {
+    arguments.push_back(object.string());
+  }
+  arguments.insert(arguments.end(), {"-o", output.string()});
+  return run(arguments, working_directory);
+}
+
+Expected<CompileOutcome>
+Toolchain::run(const std::vector<std::string>& arguments,
+               const std::filesystem::path& working_directory) const
 {
   std::vector<std::string> argv = m_identity.command;
   argv.insert(argv.end(), m_flags.begin(), m_flags.end());
-  argv.insert(argv.end(), {source.string(), "-o", output.string()});
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
   util::ProcessOptions options;
   options.timeout = m_timeout;
+  options.working_directory = working_directory;
   const auto start = std::chrono::steady_clock::now();
   auto result = util::run_process(argv, options);
   if (!result) {

@@ -78,9 +78,20 @@ public:
   }
 
   // Compiles one translation unit into a shared object. A compiler that fails or times out
-  // is an outcome, not an Error; an Error means it could not be run at all.
+  // is an outcome, not an Error; an Error means it could not be run at all. Relative paths
+  // are relative to `working_directory` (empty: this process's), which the compiler runs in;
+  // relative names keep the command line, and so compiler caches' keys, free of paths.
   Expected<CompileOutcome> compile(const std::filesystem::path& source,
-                                   const std::filesystem::path& output) const;
+                                   const std::filesystem::path& output,
+                                   const std::filesystem::path& working_directory = {}) const;
+  // The same, stopping at an object file (-c), for linking several kernels into one library.
+  Expected<CompileOutcome> compile_object(const std::filesystem::path& source,
+                                          const std::filesystem::path& object,
+                                          const std::filesystem::path& working_directory = {}) const;
+  // Links object files into one shared object, with the same command and flags.
+  Expected<CompileOutcome> link(const std::vector<std::filesystem::path>& objects,
+                                const std::filesystem::path& output,
+                                const std::filesystem::path& working_directory = {}) const;
 
   // Adds the components that make a compiled artifact depend on this toolchain: its
   // identity, the flags and the target.
@@ -88,6 +99,8 @@ public:
 
 private:
   void set_target();
+  Expected<CompileOutcome> run(const std::vector<std::string>& arguments,
+                               const std::filesystem::path& working_directory) const;
 
   std::vector<std::string> m_flags;
   ToolchainIdentity m_identity;

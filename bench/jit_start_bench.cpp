@@ -1,0 +1,198 @@
+// Whole-process starts of `jitcache run`, as a user sees them:
+//  - ColdStart: baseline = a cold start (empty cache directory, every kernel compiled),
+//    warm = a warm start in a fresh process (every artifact found in the cache). The ratio
+//    line is warm / cold.
+//  - CcacheWarm: baseline = the persistent cache off and cxx = "ccache c++" with a ccache
+//    directory that already holds every kernel (ccache's warm start), jitcache = jitcache's
+//    own warm start. The ratio line is jitcache / ccache.
+//  - WarmProcess: baseline = a fresh process that reads the program's compiled library from a
+//    plain file, dlopens it and resolves every kernel (load_library_main.cpp, no cache logic:
+//    the physical limit), jitcache = a fresh `jitcache run --repeat 0` that parses the
+//    program, finds it in the cache and loads it, but does not run it.
+// Starts other than WarmProcess run the program once (--repeat 1). Arg 0 is
+// transformer_block, 1 is deep_mlp.
+#include "bench_dir.hpp"
+#include "jit/codegen.hpp"
+#include "storage/local/local_store.hpp"
+#include "util/files.hpp"
+#include "util/subprocess.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace {
+
+using jitcache::bench::ScratchDir;
+
+const std::vector<std::string> k_programs = {"transformer_block", "deep_mlp"};
+
+std::string
+program_path(int64_t index)
+{
+  return std::string(JITCACHE_SOURCE_DIR) + "/examples/" + k_programs.at(static_cast<size_t>(index)) + ".jc";
+}
+
+// Runs a process once; returns its wall time in seconds, or a negative value on failure.
+double
+timed_process(const std::vector<std::string>& argv,
+              const std::map<std::string, std::optional<std::string>>& env, std::string* failure)
+{
+  jitcache::util::ProcessOptions options;
+  options.environment = env;
+  options.environment["JITCACHE_LOG"] = "error";
+  options.timeout = std::chrono::minutes(10);
+  const auto start = std::chrono::steady_clock::now();
+  auto result = jitcache::util::run_process(argv, options);
+  const double seconds =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!result || result->exit_code != 0) {
+    *failure = result ? result->stderr_text : result.error().message;
+    return -1;
+  }
+  return seconds;
+}
+
+// Runs `jitcache run` once.
+double
+timed_run(const std::vector<std::string>& extra, const std::map<std::string, std::optional<std::string>>& env,
+          int64_t program, std::string* failure, const char* repeat = "1")
+{
+  std::vector<std::string> argv = {JITCACHE_CLI_PATH, "run", program_path(program), "--repeat", repeat};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return timed_process(argv, env, failure);
+}
+
+void
+report(benchmark::State& state, double seconds, const std::string& failure)
+{
+  if (seconds < 0) {
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  state.SetIterationTime(seconds);
+}
+
+void
+ColdStart_baseline(benchmark::State& state)
+{
+  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  ScratchDir scratch("cold-start");
+  int round = 0;
+  std::string failure;
+  for (auto _ : state) {
+    const auto cache = scratch.path() / std::to_string(round++);
+    report(state, timed_run({"--cache-dir", cache.string()}, {}, state.range(0), &failure), failure);
+  }
+}
+
+void
+ColdStart_warm(benchmark::State& state)
+{
+  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  ScratchDir scratch("warm-start");
+  const auto cache = scratch.path().string();
+  std::string failure;
+  if (timed_run({"--cache-dir", cache}, {}, state.range(0), &failure) < 0) {
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    report(state, timed_run({"--cache-dir", cache}, {}, state.range(0), &failure), failure);
+  }
+}
+
+void
+CcacheWarm_baseline(benchmark::State& state)
+{
+  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  ScratchDir scratch("ccache");
+  const std::map<std::string, std::optional<std::string>> env = {
+    {"JITCACHE_CXX", "ccache c++"}, {"CCACHE_DIR", (scratch.path() / "ccache").string()},
+    // The kernels compile in fresh temporary directories: hash sources, not their paths.
+    {"CCACHE_NOHASHDIR", "1"}};
+  const std::vector<std::string> args = {"--no-cache", "--cache-dir", (scratch.path() / "unused").string()};
+  std::string failure;
+  if (timed_run(args, env, state.range(0), &failure) < 0) { // fills ccache's cache
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    report(state, timed_run(args, env, state.range(0), &failure), failure);
+  }
+}
+
+void
+CcacheWarm_jitcache(benchmark::State& state)
+{
+  ColdStart_warm(state);
+}
+
+// The graph entry's library as a plain file, and the load_library command that loads it.
+std::vector<std::string>
+load_library_command(const std::filesystem::path& cache, const std::filesystem::path& dir)
+{
+  jitcache::Config config;
+  config.dir = cache;
+  jitcache::storage::local::LocalStore store(config);
+  std::vector<std::string> argv = {JITCACHE_LOAD_LIBRARY_PATH, (dir / "graph.so").string()};
+  (void)store.for_each_key([&](const jitcache::Key& key) {
+    auto records = store.inspect(key);
+    if (records && !records->empty() && records->front().entry.kind == "graph") {
+      const auto& entry = records->front().entry;
+      (void)jitcache::util::write_file_atomic(argv[1], entry.find_blob("library")->data.span());
+      const auto* keys = entry.find_blob("kernels");
+      const std::string text(reinterpret_cast<const char*>(keys->data.data()), keys->data.size());
+      for (size_t at = 0; at + 64 <= text.size(); at += 65) {
+        argv.push_back(jitcache::jit::kernel_symbol(text.substr(at, 64)));
+      }
+    }
+    return true;
+  });
+  return argv;
+}
+
+void
+WarmProcess_baseline(benchmark::State& state)
+{
+  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  ScratchDir scratch("warm-process-baseline");
+  const auto cache = scratch.path() / "cache";
+  std::string failure;
+  if (timed_run({"--cache-dir", cache.string()}, {}, state.range(0), &failure) < 0) {
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  const auto argv = load_library_command(cache, scratch.path());
+  for (auto _ : state) {
+    report(state, timed_process(argv, {}, &failure), failure);
+  }
+}
+
+void
+WarmProcess_jitcache(benchmark::State& state)
+{
+  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  ScratchDir scratch("warm-process");
+  const auto cache = scratch.path().string();
+  std::string failure;
+  if (timed_run({"--cache-dir", cache}, {}, state.range(0), &failure) < 0) {
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    report(state, timed_run({"--cache-dir", cache}, {}, state.range(0), &failure, "0"), failure);
+  }
+}
+
+} // namespace
+
+BENCHMARK(ColdStart_baseline)->Arg(0)->Arg(1)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(ColdStart_warm)->Arg(0)->Arg(1)->UseManualTime()->Iterations(20)->Unit(benchmark::kMillisecond);
+BENCHMARK(CcacheWarm_baseline)->Arg(0)->Arg(1)->UseManualTime()->Iterations(10)->Unit(benchmark::kMillisecond);
+BENCHMARK(CcacheWarm_jitcache)->Arg(0)->Arg(1)->UseManualTime()->Iterations(20)->Unit(benchmark::kMillisecond);
+BENCHMARK(WarmProcess_baseline)->Arg(0)->Arg(1)->UseManualTime()->Iterations(50)->Unit(benchmark::kMillisecond);
+BENCHMARK(WarmProcess_jitcache)->Arg(0)->Arg(1)->UseManualTime()->Iterations(50)->Unit(benchmark::kMillisecond);
