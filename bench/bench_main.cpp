@@ -51,7 +51,7 @@ public:
       }
       for (const auto& [variant, time] : variants) {
         if (variant != "baseline") {
-          std::printf("ratio %s: %s / baseline = %.2f\n", group.c_str(), variant.c_str(),
+          std::printf("ratio %s: %s / baseline = %.3g\n", group.c_str(), variant.c_str(),
                       time / baseline->second);
         }
       }

@@ -51,7 +51,8 @@ struct Setup {
       failure = "the chain did not fuse into one kernel";
       return;
     }
-    chain_library = build(*toolchain, "chain", jit::generate_kernel_source(plan.kernels.front(), "chain"));
+    chain_library =
+      build(*toolchain, "chain", jit::generate_kernel_source(plan.kernels.front(), "chain"));
     copy_library = build(*toolchain, "copy",
                          "#include <cstdint>\n"
                          "extern \"C\" void copy(const float* __restrict in, float* __restrict out,"

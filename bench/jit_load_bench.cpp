@@ -28,7 +28,8 @@ struct Setup {
 
   Setup()
   {
-    auto program = jit::load_program(std::string(JITCACHE_SOURCE_DIR) + "/examples/transformer_block.jc");
+    auto program =
+      jit::load_program(std::string(JITCACHE_SOURCE_DIR) + "/examples/transformer_block.jc");
     if (!program) {
       failure = program.error().message;
       return;

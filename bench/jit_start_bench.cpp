@@ -1,4 +1,6 @@
-// Whole-process starts of `jitcache run`, as a user sees them:
+// Whole-process starts of `jitcache run`, as a user sees them. A start is everything before
+// the first call: process start, parsing, keys, lookups, compiling and loading
+// (`--repeat 0`); running the program costs the same in every variant and is left out.
 //  - ColdStart: baseline = a cold start (empty cache directory, every kernel compiled),
 //    warm = a warm start in a fresh process (every artifact found in the cache). The ratio
 //    line is warm / cold.
@@ -7,10 +9,8 @@
 //    own warm start. The ratio line is jitcache / ccache.
 //  - WarmProcess: baseline = a fresh process that reads the program's compiled library from a
 //    plain file, dlopens it and resolves every kernel (load_library_main.cpp, no cache logic:
-//    the physical limit), jitcache = a fresh `jitcache run --repeat 0` that parses the
-//    program, finds it in the cache and loads it, but does not run it.
-// Starts other than WarmProcess run the program once (--repeat 1). Arg 0 is
-// transformer_block, 1 is deep_mlp.
+//    the physical limit), jitcache = the same warm start as above.
+// Arg 0 is transformer_block, 1 is deep_mlp.
 #include "bench_dir.hpp"
 #include "jit/codegen.hpp"
 #include "storage/local/local_store.hpp"
@@ -33,7 +33,8 @@ const std::vector<std::string> k_programs = {"transformer_block", "deep_mlp"};
 std::string
 program_path(int64_t index)
 {
-  return std::string(JITCACHE_SOURCE_DIR) + "/examples/" + k_programs.at(static_cast<size_t>(index)) + ".jc";
+  return std::string(JITCACHE_SOURCE_DIR) + "/examples/" +
+         k_programs.at(static_cast<size_t>(index)) + ".jc";
 }
 
 // Runs a process once; returns its wall time in seconds, or a negative value on failure.
@@ -58,10 +59,12 @@ timed_process(const std::vector<std::string>& argv,
 
 // Runs `jitcache run` once.
 double
-timed_run(const std::vector<std::string>& extra, const std::map<std::string, std::optional<std::string>>& env,
-          int64_t program, std::string* failure, const char* repeat = "1")
+timed_run(const std::vector<std::string>& extra,
+          const std::map<std::string, std::optional<std::string>>& env, int64_t program,
+          std::string* failure)
 {
-  std::vector<std::string> argv = {JITCACHE_CLI_PATH, "run", program_path(program), "--repeat", repeat};
+  std::vector<std::string> argv = {JITCACHE_CLI_PATH, "run", program_path(program), "--repeat",
+                                   "0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return timed_process(argv, env, failure);
 }
@@ -85,7 +88,8 @@ ColdStart_baseline(benchmark::State& state)
   std::string failure;
   for (auto _ : state) {
     const auto cache = scratch.path() / std::to_string(round++);
-    report(state, timed_run({"--cache-dir", cache.string()}, {}, state.range(0), &failure), failure);
+    report(state, timed_run({"--cache-dir", cache.string()}, {}, state.range(0), &failure),
+           failure);
   }
 }
 
@@ -111,10 +115,12 @@ CcacheWarm_baseline(benchmark::State& state)
   state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
   ScratchDir scratch("ccache");
   const std::map<std::string, std::optional<std::string>> env = {
-    {"JITCACHE_CXX", "ccache c++"}, {"CCACHE_DIR", (scratch.path() / "ccache").string()},
+    {"JITCACHE_CXX", "ccache c++"},
+    {"CCACHE_DIR", (scratch.path() / "ccache").string()},
     // The kernels compile in fresh temporary directories: hash sources, not their paths.
     {"CCACHE_NOHASHDIR", "1"}};
-  const std::vector<std::string> args = {"--no-cache", "--cache-dir", (scratch.path() / "unused").string()};
+  const std::vector<std::string> args = {"--no-cache", "--cache-dir",
+                                         (scratch.path() / "unused").string()};
   std::string failure;
   if (timed_run(args, env, state.range(0), &failure) < 0) { // fills ccache's cache
     state.SkipWithError(failure.c_str());
@@ -184,15 +190,45 @@ WarmProcess_jitcache(benchmark::State& state)
     return;
   }
   for (auto _ : state) {
-    report(state, timed_run({"--cache-dir", cache}, {}, state.range(0), &failure, "0"), failure);
+    report(state, timed_run({"--cache-dir", cache}, {}, state.range(0), &failure), failure);
   }
 }
 
 } // namespace
 
-BENCHMARK(ColdStart_baseline)->Arg(0)->Arg(1)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
-BENCHMARK(ColdStart_warm)->Arg(0)->Arg(1)->UseManualTime()->Iterations(20)->Unit(benchmark::kMillisecond);
-BENCHMARK(CcacheWarm_baseline)->Arg(0)->Arg(1)->UseManualTime()->Iterations(10)->Unit(benchmark::kMillisecond);
-BENCHMARK(CcacheWarm_jitcache)->Arg(0)->Arg(1)->UseManualTime()->Iterations(20)->Unit(benchmark::kMillisecond);
-BENCHMARK(WarmProcess_baseline)->Arg(0)->Arg(1)->UseManualTime()->Iterations(50)->Unit(benchmark::kMillisecond);
-BENCHMARK(WarmProcess_jitcache)->Arg(0)->Arg(1)->UseManualTime()->Iterations(50)->Unit(benchmark::kMillisecond);
+BENCHMARK(ColdStart_baseline)
+  ->Arg(0)
+  ->Arg(1)
+  ->UseManualTime()
+  ->Iterations(3)
+  ->Unit(benchmark::kMillisecond);
+BENCHMARK(ColdStart_warm)
+  ->Arg(0)
+  ->Arg(1)
+  ->UseManualTime()
+  ->Iterations(20)
+  ->Unit(benchmark::kMillisecond);
+BENCHMARK(CcacheWarm_baseline)
+  ->Arg(0)
+  ->Arg(1)
+  ->UseManualTime()
+  ->Iterations(10)
+  ->Unit(benchmark::kMillisecond);
+BENCHMARK(CcacheWarm_jitcache)
+  ->Arg(0)
+  ->Arg(1)
+  ->UseManualTime()
+  ->Iterations(20)
+  ->Unit(benchmark::kMillisecond);
+BENCHMARK(WarmProcess_baseline)
+  ->Arg(0)
+  ->Arg(1)
+  ->UseManualTime()
+  ->Iterations(50)
+  ->Unit(benchmark::kMillisecond);
+BENCHMARK(WarmProcess_jitcache)
+  ->Arg(0)
+  ->Arg(1)
+  ->UseManualTime()
+  ->Iterations(50)
+  ->Unit(benchmark::kMillisecond);

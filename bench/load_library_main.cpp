@@ -15,7 +15,8 @@ main(int argc, char** argv)
     return 2;
   }
   std::ifstream file(argv[1], std::ios::binary);
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
+                                std::istreambuf_iterator<char>());
   void* handle = ::dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
   if (!handle || bytes.empty()) {
     std::fprintf(stderr, "cannot load %s\n", argv[1]);

@@ -30,11 +30,11 @@ int
 main()
 {
   namespace jit = jitcache::jit;
-  auto mlp = jit::function("embedded_mlp", [](const Tensor& x, const Tensor& w1, const Tensor& b1,
-                                              const Tensor& w2) {
-    const Tensor hidden = jit::relu(jit::matmul(x, w1) * 0.0625 + b1);
-    return jit::softmax(jit::matmul(hidden, w2), -1);
-  });
+  auto mlp = jit::function(
+    "embedded_mlp", [](const Tensor& x, const Tensor& w1, const Tensor& b1, const Tensor& w2) {
+      const Tensor hidden = jit::relu(jit::matmul(x, w1) * 0.0625 + b1);
+      return jit::softmax(jit::matmul(hidden, w2), -1);
+    });
 
   const Tensor x = filled({32, 256}, 1.0F);
   const Tensor w1 = filled({256, 128}, 1.0F);
@@ -56,7 +56,8 @@ main()
 
   const auto stats = mlp.stats();
   std::printf("calls %llu, traces %llu, compiles %llu, local hits %llu, memory hits %llu\n",
-              static_cast<unsigned long long>(stats.calls), static_cast<unsigned long long>(stats.traces),
+              static_cast<unsigned long long>(stats.calls),
+              static_cast<unsigned long long>(stats.traces),
               static_cast<unsigned long long>(stats.compiles),
               static_cast<unsigned long long>(stats.local_hits),
               static_cast<unsigned long long>(stats.memory_hits));

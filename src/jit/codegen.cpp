@@ -16,16 +16,11 @@ std::string_view
 c_type(DType dtype)
 {
   switch (dtype) {
-  case DType::f32:
-    return "float";
-  case DType::f64:
-    return "double";
-  case DType::i32:
-    return "int32_t";
-  case DType::i64:
-    return "int64_t";
-  case DType::boolean:
-    return "bool";
+  case DType::f32: return "float";
+  case DType::f64: return "double";
+  case DType::i32: return "int32_t";
+  case DType::i64: return "int64_t";
+  case DType::boolean: return "bool";
   }
   return "void";
 }
@@ -51,8 +46,9 @@ offset_code(const std::vector<SizeExpr>& strides, const std::vector<std::string>
     if (strides[d].coefficient == 0) {
       continue;
     }
-    terms.push_back(strides[d] == SizeExpr{1, {}} ? index[d]
-                                                  : fmt::format("{} * {}", index[d], size_code(strides[d])));
+    terms.push_back(strides[d] == SizeExpr{1, {}}
+                      ? index[d]
+                      : fmt::format("{} * {}", index[d], size_code(strides[d])));
   }
   return terms.empty() ? "0" : fmt::format("{}", fmt::join(terms, " + "));
 }
@@ -61,13 +57,11 @@ std::string
 literal_code(DType dtype, double value)
 {
   switch (dtype) {
-  case DType::boolean:
-    return value != 0 ? "true" : "false";
+  case DType::boolean: return value != 0 ? "true" : "false";
   case DType::i32:
   case DType::i64:
     return fmt::format("static_cast<{}>(INT64_C({}))", c_type(dtype), static_cast<int64_t>(value));
-  default:
-    return fmt::format("static_cast<{}>({:a})", c_type(dtype), value); // hexadecimal: exact
+  default: return fmt::format("static_cast<{}>({:a})", c_type(dtype), value); // hexadecimal: exact
   }
 }
 
@@ -75,12 +69,9 @@ std::string
 combine_code(Op reduce_op, std::string_view acc, std::string_view value)
 {
   switch (reduce_op) {
-  case Op::max:
-    return fmt::format("jc::maximum({}, {})", acc, value);
-  case Op::min:
-    return fmt::format("jc::minimum({}, {})", acc, value);
-  default:
-    return fmt::format("jc::add({}, {})", acc, value);
+  case Op::max: return fmt::format("jc::maximum({}, {})", acc, value);
+  case Op::min: return fmt::format("jc::minimum({}, {})", acc, value);
+  default: return fmt::format("jc::add({}, {})", acc, value);
   }
 }
 
@@ -88,12 +79,9 @@ std::string
 init_code(Op reduce_op, DType dtype)
 {
   switch (reduce_op) {
-  case Op::max:
-    return fmt::format("jc::lowest<{}>()", c_type(dtype));
-  case Op::min:
-    return fmt::format("jc::highest<{}>()", c_type(dtype));
-  default:
-    return fmt::format("static_cast<{}>(0)", c_type(dtype));
+  case Op::max: return fmt::format("jc::lowest<{}>()", c_type(dtype));
+  case Op::min: return fmt::format("jc::highest<{}>()", c_type(dtype));
+  default: return fmt::format("static_cast<{}>(0)", c_type(dtype));
   }
 }
 
@@ -113,7 +101,8 @@ public:
     // parameters, not on local pointers, and without it would not vectorize at -O2.
     std::vector<std::string> parameters;
     for (size_t i = 0; i < m_spec.inputs.size(); ++i) {
-      parameters.push_back(fmt::format("const {}* __restrict in{}", c_type(m_spec.inputs[i].dtype), i));
+      parameters.push_back(
+        fmt::format("const {}* __restrict in{}", c_type(m_spec.inputs[i].dtype), i));
     }
     parameters.push_back(fmt::format("{}* __restrict out", c_type(m_spec.output.dtype)));
     parameters.push_back("const int64_t* jc_symbols");
@@ -126,15 +115,9 @@ public:
       line(1, "(void)jc_symbols;");
     }
     switch (m_spec.form) {
-    case KernelSpec::Form::elementwise:
-      elementwise();
-      break;
-    case KernelSpec::Form::reduction:
-      reduction();
-      break;
-    case KernelSpec::Form::matmul:
-      matmul();
-      break;
+    case KernelSpec::Form::elementwise: elementwise(); break;
+    case KernelSpec::Form::reduction: reduction(); break;
+    case KernelSpec::Form::matmul: matmul(); break;
     }
     line(0, "}");
     line(0, "");
@@ -143,7 +126,8 @@ public:
     line(0, "{");
     std::vector<std::string> arguments;
     for (size_t i = 0; i < m_spec.inputs.size(); ++i) {
-      arguments.push_back(fmt::format("static_cast<const {}*>(jc_buffers[{}])", c_type(m_spec.inputs[i].dtype), i));
+      arguments.push_back(
+        fmt::format("static_cast<const {}*>(jc_buffers[{}])", c_type(m_spec.inputs[i].dtype), i));
     }
     arguments.push_back(fmt::format("static_cast<{}*>(jc_buffers[{}])", c_type(m_spec.output.dtype),
                                     m_spec.inputs.size()));
@@ -202,15 +186,9 @@ private:
       case KernelExpr::Kind::load:
         value = fmt::format("in{}[{}]", e.buffer, offset_code(e.strides, index));
         break;
-      case KernelExpr::Kind::constant:
-        value = literal_code(e.dtype, e.value);
-        break;
-      case KernelExpr::Kind::core:
-        value = "jc_core";
-        break;
-      case KernelExpr::Kind::op:
-        value = op_code(e);
-        break;
+      case KernelExpr::Kind::constant: value = literal_code(e.dtype, e.value); break;
+      case KernelExpr::Kind::core: value = "jc_core"; break;
+      case KernelExpr::Kind::op: value = op_code(e); break;
       }
       line(depth, fmt::format("const {} e{} = {};", type, id, value));
     }
@@ -224,27 +202,18 @@ private:
       args.push_back(fmt::format("e{}", arg));
     }
     switch (e.op) {
-    case Op::opaque:
-      return args[0];
+    case Op::opaque: return args[0];
     case Op::cast:
       return fmt::format("jc::cast<{}, {}>({})", c_type(e.dtype),
                          c_type(m_spec.exprs[e.args[0]].dtype), args[0]);
-    case Op::where:
-      return fmt::format("({} ? {} : {})", args[0], args[1], args[2]);
-    case Op::less:
-      return fmt::format("({} < {})", args[0], args[1]);
-    case Op::less_equal:
-      return fmt::format("({} <= {})", args[0], args[1]);
-    case Op::greater:
-      return fmt::format("({} > {})", args[0], args[1]);
-    case Op::greater_equal:
-      return fmt::format("({} >= {})", args[0], args[1]);
-    case Op::equal:
-      return fmt::format("({} == {})", args[0], args[1]);
-    case Op::not_equal:
-      return fmt::format("({} != {})", args[0], args[1]);
-    default:
-      return fmt::format("jc::{}({})", to_string(e.op), fmt::join(args, ", "));
+    case Op::where: return fmt::format("({} ? {} : {})", args[0], args[1], args[2]);
+    case Op::less: return fmt::format("({} < {})", args[0], args[1]);
+    case Op::less_equal: return fmt::format("({} <= {})", args[0], args[1]);
+    case Op::greater: return fmt::format("({} > {})", args[0], args[1]);
+    case Op::greater_equal: return fmt::format("({} >= {})", args[0], args[1]);
+    case Op::equal: return fmt::format("({} == {})", args[0], args[1]);
+    case Op::not_equal: return fmt::format("({} != {})", args[0], args[1]);
+    default: return fmt::format("jc::{}({})", to_string(e.op), fmt::join(args, ", "));
     }
   }
 
@@ -360,7 +329,8 @@ private:
       // Nothing to reduce (a reduction of a scalar): the value itself.
       line(depth, fmt::format("{} jc_core = {};", type, init_code(op, m_spec.output.dtype)));
       body(depth, prologue, index);
-      line(depth, fmt::format("jc_core = {};", combine_code(op, "jc_core", fmt::format("e{}", prologue))));
+      line(depth,
+           fmt::format("jc_core = {};", combine_code(op, "jc_core", fmt::format("e{}", prologue))));
     } else {
       line(depth, fmt::format("{} jc_acc[{}];", type, k_block));
       line(depth, fmt::format("for (int ju = 0; ju < {}; ++ju) jc_acc[ju] = {};", k_block,
@@ -372,8 +342,9 @@ private:
       const int inner = open_loops(depth, middle);
       blocked_loop(inner, rank - 1, [&](int d, std::string_view lane) {
         body(d, prologue, index);
-        line(d, fmt::format("jc_acc[{0}] = {1};", lane,
-                            combine_code(op, fmt::format("jc_acc[{}]", lane), fmt::format("e{}", prologue))));
+        line(d, fmt::format(
+                  "jc_acc[{0}] = {1};", lane,
+                  combine_code(op, fmt::format("jc_acc[{}]", lane), fmt::format("e{}", prologue))));
       });
       close_loops(inner, middle.size());
       line(depth, fmt::format("{} jc_core = jc_acc[0];", type));
@@ -441,8 +412,12 @@ private:
     const auto out_index = index_names(rank - 1);
     const auto& a = m_spec.exprs[static_cast<size_t>(m_spec.a)];
     const auto& b = m_spec.exprs[static_cast<size_t>(m_spec.b)];
-    const auto a_at = [&] { return fmt::format("in{}[{}]", a.buffer, offset_code(a.strides, index)); };
-    const auto b_at = [&] { return fmt::format("in{}[{}]", b.buffer, offset_code(b.strides, index)); };
+    const auto a_at = [&] {
+      return fmt::format("in{}[{}]", a.buffer, offset_code(a.strides, index));
+    };
+    const auto b_at = [&] {
+      return fmt::format("in{}[{}]", b.buffer, offset_code(b.strides, index));
+    };
     const auto out_strides = contiguous_strides(m_spec.output.shape);
     const bool has_epilogue = m_spec.exprs[m_spec.result].kind != KernelExpr::Kind::core;
     std::vector<size_t> outer(batch + 1);
@@ -463,10 +438,13 @@ private:
       depth = open_loops(depth, {j});
       line(depth, fmt::format("{} jc_acc[{}] = {{}};", type, k_block));
       blocked_loop(depth, p, [&](int d, std::string_view lane) {
-        line(d, fmt::format("jc_acc[{0}] = jc::add(jc_acc[{0}], jc::mul({1}, {2}));", lane, a_at(), b_at()));
+        line(d, fmt::format("jc_acc[{0}] = jc::add(jc_acc[{0}], jc::mul({1}, {2}));", lane, a_at(),
+                            b_at()));
       });
       line(depth, fmt::format("{} jc_sum = jc_acc[0];", type));
-      line(depth, fmt::format("for (int ju = 1; ju < {}; ++ju) jc_sum = jc::add(jc_sum, jc_acc[ju]);", k_block));
+      line(depth,
+           fmt::format("for (int ju = 1; ju < {}; ++ju) jc_sum = jc::add(jc_sum, jc_acc[ju]);",
+                       k_block));
       line(depth, fmt::format("out[jc_row + i{}] = jc_sum;", j));
       if (has_epilogue) {
         epilogue(depth);
@@ -481,7 +459,8 @@ private:
       depth = open_loops(depth, {p});
       line(depth, fmt::format("const {} jc_a = {};", type, a_at()));
       blocked_loop(depth, j, [&](int d, std::string_view) {
-        line(d, fmt::format("out[jc_row + i{0}] = jc::add(out[jc_row + i{0}], jc::mul(jc_a, {1}));", j, b_at()));
+        line(d, fmt::format("out[jc_row + i{0}] = jc::add(out[jc_row + i{0}], jc::mul(jc_a, {1}));",
+                            j, b_at()));
       });
       close_loops(depth, 1);
       --depth;

@@ -17,12 +17,9 @@ Tolerance
 tolerance_for(DType dtype)
 {
   switch (dtype) {
-  case DType::f32:
-    return {1e-4, 1e-3};
-  case DType::f64:
-    return {1e-10, 1e-9};
-  default:
-    return {0, 0};
+  case DType::f32: return {1e-4, 1e-3};
+  case DType::f64: return {1e-10, 1e-9};
+  default: return {0, 0};
   }
 }
 

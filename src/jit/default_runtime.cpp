@@ -17,8 +17,8 @@ default_options()
     options.config = std::move(*config);
   } else {
     // A broken configuration must not break the program: run without the persistent cache.
-    util::log_warning(fmt::format("jitcache: {}; running without the persistent cache",
-                                  config.error().message));
+    util::log_warning(
+      fmt::format("jitcache: {}; running without the persistent cache", config.error().message));
     options.use_cache = false;
   }
   return options;

@@ -6,16 +6,11 @@ std::string_view
 to_string(DType dtype)
 {
   switch (dtype) {
-  case DType::f32:
-    return "f32";
-  case DType::f64:
-    return "f64";
-  case DType::i32:
-    return "i32";
-  case DType::i64:
-    return "i64";
-  case DType::boolean:
-    return "bool";
+  case DType::f32: return "f32";
+  case DType::f64: return "f64";
+  case DType::i32: return "i32";
+  case DType::i64: return "i64";
+  case DType::boolean: return "bool";
   }
   return "?";
 }
@@ -48,13 +43,10 @@ dtype_size(DType dtype)
 {
   switch (dtype) {
   case DType::f32:
-  case DType::i32:
-    return 4;
+  case DType::i32: return 4;
   case DType::f64:
-  case DType::i64:
-    return 8;
-  case DType::boolean:
-    return 1;
+  case DType::i64: return 8;
+  case DType::boolean: return 1;
   }
   return 0;
 }

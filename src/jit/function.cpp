@@ -71,8 +71,8 @@ FunctionCore::call(std::span<const Tensor> inputs, const Body& body)
 {
   for (const auto& input : inputs) {
     if (!input.defined() || input.traced()) {
-      throw std::invalid_argument(fmt::format("jit::function {}: arguments must be tensors with data",
-                                              m_state->name));
+      throw std::invalid_argument(
+        fmt::format("jit::function {}: arguments must be tensors with data", m_state->name));
     }
   }
   const auto signature = signature_of(inputs);
@@ -80,7 +80,8 @@ FunctionCore::call(std::span<const Tensor> inputs, const Body& body)
   FunctionStats delta;
   {
     std::lock_guard lock(m_state->mutex);
-    if (auto found = m_state->specializations.find(signature); found != m_state->specializations.end()) {
+    if (auto found = m_state->specializations.find(signature);
+        found != m_state->specializations.end()) {
       specialization = found->second;
       ++delta.memory_hits;
     }
@@ -95,7 +96,8 @@ FunctionCore::call(std::span<const Tensor> inputs, const Body& body)
       for (auto size : inputs[i].sizes()) {
         type.shape.push_back(Dim::of(size));
       }
-      symbolic.push_back(session->tensor(session->builder().parameter(fmt::format("arg{}", i), type)));
+      symbolic.push_back(
+        session->tensor(session->builder().parameter(fmt::format("arg{}", i), type)));
     }
     std::vector<ValueId> outputs;
     for (const auto& output : body(symbolic)) {
@@ -131,7 +133,8 @@ FunctionCore::call(std::span<const Tensor> inputs, const Body& body)
     m_state->stats.add(delta);
   }
   if (!results) {
-    throw std::invalid_argument(fmt::format("jit::function {}: {}", m_state->name, results.error().message));
+    throw std::invalid_argument(
+      fmt::format("jit::function {}: {}", m_state->name, results.error().message));
   }
   return std::move(*results);
 }

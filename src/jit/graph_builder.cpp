@@ -32,10 +32,8 @@ is_float_only(Op op)
   case Op::sin:
   case Op::cos:
   case Op::pow:
-  case Op::mean:
-    return true;
-  default:
-    return false;
+  case Op::mean: return true;
+  default: return false;
   }
 }
 
@@ -74,8 +72,7 @@ broadcast_shapes(const Shape& a, const Shape& b)
     } else {
       return type_error(fmt::format("shapes {} and {} do not broadcast: dimension {} is {} in one "
                                     "and {} in the other",
-                                    to_string(a), to_string(b), i, to_string(*da),
-                                    to_string(*db)));
+                                    to_string(a), to_string(b), i, to_string(*da), to_string(*db)));
     }
   }
   return result;
@@ -124,19 +121,11 @@ GraphBuilder::constant(DType dtype, double value)
   node.op = Op::constant;
   node.type = TensorType{dtype, {}};
   switch (dtype) {
-  case DType::f32:
-    node.value = static_cast<double>(static_cast<float>(value));
-    break;
-  case DType::f64:
-    node.value = value;
-    break;
+  case DType::f32: node.value = static_cast<double>(static_cast<float>(value)); break;
+  case DType::f64: node.value = value; break;
   case DType::i32:
-  case DType::i64:
-    node.value = std::trunc(value);
-    break;
-  case DType::boolean:
-    node.value = value != 0 ? 1 : 0;
-    break;
+  case DType::i64: node.value = std::trunc(value); break;
+  case DType::boolean: node.value = value != 0 ? 1 : 0; break;
   }
   return add(std::move(node));
 }
@@ -323,8 +312,8 @@ GraphBuilder::reshape(ValueId x, Shape shape)
     *inferred = *quotient;
   }
   if (ShapeProduct::of(shape) != total) {
-    return type_error(fmt::format("reshape of {} to {}: the element counts differ",
-                                  to_string(tx), to_string(shape)));
+    return type_error(fmt::format("reshape of {} to {}: the element counts differ", to_string(tx),
+                                  to_string(shape)));
   }
   if (shape == tx.shape) {
     return x;
@@ -396,8 +385,8 @@ Expected<ValueId>
 GraphBuilder::softmax(ValueId x, int64_t axis)
 {
   if (!is_float(type(x).dtype)) {
-    return type_error(fmt::format("softmax needs a floating-point operand, got {}",
-                                  to_string(type(x).dtype)));
+    return type_error(
+      fmt::format("softmax needs a floating-point operand, got {}", to_string(type(x).dtype)));
   }
   // exp(x - max) / sum(exp(x - max)): the shift keeps exp from overflowing.
   auto peak = reduce(Op::max, x, std::vector{axis}, true);
@@ -414,8 +403,8 @@ Expected<ValueId>
 GraphBuilder::layernorm(ValueId x, int64_t axis, double eps)
 {
   if (!is_float(type(x).dtype)) {
-    return type_error(fmt::format("layernorm needs a floating-point operand, got {}",
-                                  to_string(type(x).dtype)));
+    return type_error(
+      fmt::format("layernorm needs a floating-point operand, got {}", to_string(type(x).dtype)));
   }
   auto mu = reduce(Op::mean, x, std::vector{axis}, true);
   if (!mu) {

@@ -16,16 +16,11 @@ decltype(auto)
 dispatch(DType dtype, F&& f)
 {
   switch (dtype) {
-  case DType::f32:
-    return f.template operator()<float>();
-  case DType::f64:
-    return f.template operator()<double>();
-  case DType::i32:
-    return f.template operator()<int32_t>();
-  case DType::i64:
-    return f.template operator()<int64_t>();
-  case DType::boolean:
-    break;
+  case DType::f32: return f.template operator()<float>();
+  case DType::f64: return f.template operator()<double>();
+  case DType::i32: return f.template operator()<int32_t>();
+  case DType::i64: return f.template operator()<int64_t>();
+  case DType::boolean: break;
   }
   return f.template operator()<bool>();
 }
@@ -81,37 +76,23 @@ apply_unary(Op op, T x)
     return x; // only opaque reaches here for bool
   } else {
     switch (op) {
-    case Op::neg:
-      return jc::neg(x);
-    case Op::abs:
-      return jc::abs(x);
-    case Op::relu:
-      return jc::relu(x);
-    default:
-      break;
+    case Op::neg: return jc::neg(x);
+    case Op::abs: return jc::abs(x);
+    case Op::relu: return jc::relu(x);
+    default: break;
     }
     if constexpr (std::is_floating_point_v<T>) {
       switch (op) {
-      case Op::exp:
-        return jc::exp(x);
-      case Op::log:
-        return jc::log(x);
-      case Op::sqrt:
-        return jc::sqrt(x);
-      case Op::rsqrt:
-        return jc::rsqrt(x);
-      case Op::tanh:
-        return jc::tanh(x);
-      case Op::sigmoid:
-        return jc::sigmoid(x);
-      case Op::gelu:
-        return jc::gelu(x);
-      case Op::sin:
-        return jc::sin(x);
-      case Op::cos:
-        return jc::cos(x);
-      default:
-        break;
+      case Op::exp: return jc::exp(x);
+      case Op::log: return jc::log(x);
+      case Op::sqrt: return jc::sqrt(x);
+      case Op::rsqrt: return jc::rsqrt(x);
+      case Op::tanh: return jc::tanh(x);
+      case Op::sigmoid: return jc::sigmoid(x);
+      case Op::gelu: return jc::gelu(x);
+      case Op::sin: return jc::sin(x);
+      case Op::cos: return jc::cos(x);
+      default: break;
       }
     }
     return x; // opaque
@@ -126,20 +107,13 @@ apply_arithmetic(Op op, T a, T b)
     return a;
   } else {
     switch (op) {
-    case Op::add:
-      return jc::add(a, b);
-    case Op::sub:
-      return jc::sub(a, b);
-    case Op::mul:
-      return jc::mul(a, b);
-    case Op::div:
-      return jc::div(a, b);
-    case Op::maximum:
-      return jc::maximum(a, b);
-    case Op::minimum:
-      return jc::minimum(a, b);
-    default:
-      break;
+    case Op::add: return jc::add(a, b);
+    case Op::sub: return jc::sub(a, b);
+    case Op::mul: return jc::mul(a, b);
+    case Op::div: return jc::div(a, b);
+    case Op::maximum: return jc::maximum(a, b);
+    case Op::minimum: return jc::minimum(a, b);
+    default: break;
     }
     if constexpr (std::is_floating_point_v<T>) {
       return jc::pow(a, b);
@@ -153,18 +127,12 @@ bool
 apply_comparison(Op op, T a, T b)
 {
   switch (op) {
-  case Op::less:
-    return a < b;
-  case Op::less_equal:
-    return a <= b;
-  case Op::greater:
-    return a > b;
-  case Op::greater_equal:
-    return a >= b;
-  case Op::equal:
-    return a == b;
-  default:
-    return a != b;
+  case Op::less: return a < b;
+  case Op::less_equal: return a <= b;
+  case Op::greater: return a > b;
+  case Op::greater_equal: return a >= b;
+  case Op::equal: return a == b;
+  default: return a != b;
   }
 }
 
@@ -186,7 +154,8 @@ public:
     auto input = [&](size_t i) -> const Tensor& { return values[node.inputs[i]]; };
     switch (node.op) {
     case Op::constant:
-      dispatch(node.type.dtype, [&]<typename T>() { *out.data_as<T>() = static_cast<T>(node.value); });
+      dispatch(node.type.dtype,
+               [&]<typename T>() { *out.data_as<T>() = static_cast<T>(node.value); });
       break;
     case Op::cast:
       dispatch(node.type.dtype, [&]<typename To>() {
@@ -241,7 +210,8 @@ public:
       const auto* x = static_cast<const char*>(input(0).data());
       auto* y = static_cast<char*>(out.data());
       for_each_element<1>(out_sizes, {strides}, [&](int64_t i, const std::array<int64_t, 1>& o) {
-        std::memcpy(y + i * static_cast<int64_t>(size), x + o[0] * static_cast<int64_t>(size), size);
+        std::memcpy(y + i * static_cast<int64_t>(size), x + o[0] * static_cast<int64_t>(size),
+                    size);
       });
       break;
     }
@@ -301,7 +271,9 @@ private:
       const bool is_max = node.op == Op::max;
       const bool is_min = node.op == Op::min;
       for (auto& a : acc) {
-        a = is_max ? static_cast<Acc>(jc::lowest<T>()) : is_min ? static_cast<Acc>(jc::highest<T>()) : Acc(0);
+        a = is_max   ? static_cast<Acc>(jc::lowest<T>())
+            : is_min ? static_cast<Acc>(jc::highest<T>())
+                     : Acc(0);
       }
       const auto* x = input.data_as<T>();
       for_each_element<1>(sizes, {out_strides}, [&](int64_t i, const std::array<int64_t, 1>& o) {

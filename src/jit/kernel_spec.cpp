@@ -64,12 +64,9 @@ std::string_view
 form_name(KernelSpec::Form form)
 {
   switch (form) {
-  case KernelSpec::Form::elementwise:
-    return "elementwise";
-  case KernelSpec::Form::reduction:
-    return "reduction";
-  case KernelSpec::Form::matmul:
-    return "matmul";
+  case KernelSpec::Form::elementwise: return "elementwise";
+  case KernelSpec::Form::reduction: return "reduction";
+  case KernelSpec::Form::matmul: return "matmul";
   }
   return "?";
 }
@@ -102,16 +99,14 @@ KernelSpec::serialize() const
       // Hexadecimal: exact, so two constants that differ in any bit differ here.
       out += fmt::format("e{} const {} {:a}\n", i, to_string(e.dtype), e.value);
       break;
-    case KernelExpr::Kind::core:
-      out += fmt::format("e{} core {}\n", i, to_string(e.dtype));
-      break;
+    case KernelExpr::Kind::core: out += fmt::format("e{} core {}\n", i, to_string(e.dtype)); break;
     case KernelExpr::Kind::op: {
       std::vector<std::string> args;
       for (auto arg : e.args) {
         args.push_back(fmt::format("e{}", arg));
       }
-      out += fmt::format("e{} {} {} {}\n", i, to_string(e.op), to_string(e.dtype),
-                         fmt::join(args, " "));
+      out +=
+        fmt::format("e{} {} {} {}\n", i, to_string(e.op), to_string(e.dtype), fmt::join(args, " "));
       break;
     }
     }

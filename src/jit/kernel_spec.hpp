@@ -51,11 +51,11 @@ struct KernelExpr {
   enum class Kind : uint8_t { load, constant, op, core };
   Kind kind = Kind::op;
   DType dtype = DType::f32;
-  Op op = Op::add;             // op: the elementwise operation
-  std::vector<uint32_t> args;  // op: earlier expressions
-  uint32_t buffer = 0;         // load: which input buffer
+  Op op = Op::add;               // op: the elementwise operation
+  std::vector<uint32_t> args;    // op: earlier expressions
+  uint32_t buffer = 0;           // load: which input buffer
   std::vector<SizeExpr> strides; // load: one per dimension of the space it is evaluated in
-  double value = 0;            // constant
+  double value = 0;              // constant
 };
 
 struct KernelSpec {

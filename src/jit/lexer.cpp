@@ -36,7 +36,7 @@ tokenize(const SourceText& source)
   std::vector<Token> tokens;
   uint32_t line = 1;
   size_t line_start = 0;
-  int depth = 0;          // open brackets; newlines inside them do not end a statement
+  int depth = 0; // open brackets; newlines inside them do not end a statement
   bool at_line_start = true;
   std::vector<SourceLocation> open_brackets;
   size_t i = 0;
@@ -109,8 +109,7 @@ tokenize(const SourceText& source)
       }
       if (i < text.size() && is_name_char(text[i])) {
         return source_error(source, location,
-                            fmt::format("malformed number '{}'",
-                                        text.substr(begin, i - begin + 1)),
+                            fmt::format("malformed number '{}'", text.substr(begin, i - begin + 1)),
                             i - begin + 1);
       }
       push(real ? TokenKind::real : TokenKind::integer, text.substr(begin, i - begin), location);

@@ -145,9 +145,9 @@ private:
         return outputs;
       }
       if (values.size() != statement.targets.size()) {
-        return error(statement.values.front(),
-                     fmt::format("{} names are assigned {} values", statement.targets.size(),
-                                 values.size()));
+        return error(
+          statement.values.front(),
+          fmt::format("{} names are assigned {} values", statement.targets.size(), values.size()));
       }
       for (size_t i = 0; i < values.size(); ++i) {
         scope.names.insert_or_assign(statement.targets[i].name, values[i]);
@@ -191,8 +191,8 @@ private:
       return std::unexpected(values.error());
     }
     if (values->size() != 1) {
-      return error(expr, fmt::format("this call returns {} values where one is expected",
-                                     values->size()));
+      return error(
+        expr, fmt::format("this call returns {} values where one is expected", values->size()));
     }
     return values->front();
   }
@@ -204,7 +204,8 @@ private:
     switch (expr.kind) {
     case Expr::Kind::integer: {
       int64_t value = 0;
-      auto [end, ec] = std::from_chars(expr.text.data(), expr.text.data() + expr.text.size(), value);
+      auto [end, ec] =
+        std::from_chars(expr.text.data(), expr.text.data() + expr.text.size(), value);
       if (ec != std::errc()) {
         return error(expr, fmt::format("integer '{}' is out of range", expr.text));
       }
@@ -239,10 +240,8 @@ private:
       builder.set_location(expr.location);
       return wrap(builder.unary(Op::neg, std::get<ValueId>(*operand)), expr);
     }
-    case Expr::Kind::binary:
-      return lower_binary(builder, expr, scope);
-    case Expr::Kind::call:
-      return lower_call(builder, expr, scope);
+    case Expr::Kind::binary: return lower_binary(builder, expr, scope);
+    case Expr::Kind::call: return lower_call(builder, expr, scope);
     case Expr::Kind::list:
       return error(expr, "a list is only allowed as an argument of reshape, transpose, "
                          "broadcast_to, or as an axis");
@@ -291,10 +290,10 @@ private:
   lower_binary(GraphBuilder& builder, const Expr& expr, Scope& scope)
   {
     static const std::map<std::string, Op, std::less<>> ops = {
-      {"+", Op::add},          {"-", Op::sub},       {"*", Op::mul},
-      {"/", Op::div},          {"@", Op::matmul},    {"<", Op::less},
-      {"<=", Op::less_equal},  {">", Op::greater},   {">=", Op::greater_equal},
-      {"==", Op::equal},       {"!=", Op::not_equal},
+      {"+", Op::add},         {"-", Op::sub},        {"*", Op::mul},
+      {"/", Op::div},         {"@", Op::matmul},     {"<", Op::less},
+      {"<=", Op::less_equal}, {">", Op::greater},    {">=", Op::greater_equal},
+      {"==", Op::equal},      {"!=", Op::not_equal},
     };
     auto operands = lower_operands(builder, expr.operands, scope);
     if (!operands) {
@@ -547,8 +546,8 @@ private:
   lower_normalization(GraphBuilder& builder, const Expr& call, Scope& scope)
   {
     const bool is_layernorm = call.text == "layernorm";
-    if (auto ok = is_layernorm ? check_keywords(call, {"axis", "eps"})
-                               : check_keywords(call, {"axis"});
+    if (auto ok =
+          is_layernorm ? check_keywords(call, {"axis", "eps"}) : check_keywords(call, {"axis"});
         !ok) {
       return std::unexpected(ok.error());
     }
@@ -588,17 +587,17 @@ private:
               Scope& caller)
   {
     if (std::find(m_call_stack.begin(), m_call_stack.end(), callee.name) != m_call_stack.end()) {
-      return error(call, fmt::format("'{}' calls itself (recursion is not supported)", callee.name));
+      return error(call,
+                   fmt::format("'{}' calls itself (recursion is not supported)", callee.name));
     }
     if (!call.keywords.empty()) {
       return error(call.keywords.front().location, "calls to defs take positional arguments",
                    call.keywords.front().name.size());
     }
     if (call.operands.size() != callee.parameters.size()) {
-      return error(call, fmt::format("{} takes {} argument{}, got {}", callee.name,
-                                     callee.parameters.size(),
-                                     callee.parameters.size() == 1 ? "" : "s",
-                                     call.operands.size()));
+      return error(
+        call, fmt::format("{} takes {} argument{}, got {}", callee.name, callee.parameters.size(),
+                          callee.parameters.size() == 1 ? "" : "s", call.operands.size()));
     }
     Scope scope;
     std::map<std::string, std::string> bound_by;
@@ -615,9 +614,9 @@ private:
       }
       const auto& actual = builder.type(*id);
       if (actual.dtype != expected.dtype || actual.shape.size() != expected.shape.size()) {
-        return error(call.operands[i], fmt::format("argument '{}' of {} should be {}, got {}",
-                                                   parameter.name, callee.name,
-                                                   to_string(expected), to_string(actual)));
+        return error(call.operands[i],
+                     fmt::format("argument '{}' of {} should be {}, got {}", parameter.name,
+                                 callee.name, to_string(expected), to_string(actual)));
       }
       for (size_t d = 0; d < expected.shape.size(); ++d) {
         const auto& want = expected.shape[d];
@@ -664,8 +663,9 @@ public:
     line.inputs.resize(graph->parameters.size());
     std::vector<bool> given(graph->parameters.size(), false);
     for (const auto& argument : run.arguments) {
-      auto index = std::find(graph->parameter_names.begin(), graph->parameter_names.end(),
-                             argument.name) - graph->parameter_names.begin();
+      auto index =
+        std::find(graph->parameter_names.begin(), graph->parameter_names.end(), argument.name) -
+        graph->parameter_names.begin();
       if (static_cast<size_t>(index) == graph->parameter_names.size()) {
         return error(argument.location,
                      fmt::format("{} has no parameter '{}'", run.function, argument.name),
@@ -689,10 +689,10 @@ public:
     }
     for (size_t i = 0; i < given.size(); ++i) {
       if (!given[i]) {
-        return error(run.location,
-                     fmt::format("missing argument '{}' of {}", graph->parameter_names[i],
-                                 run.function),
-                     run.function.size());
+        return error(
+          run.location,
+          fmt::format("missing argument '{}' of {}", graph->parameter_names[i], run.function),
+          run.function.size());
       }
     }
     return line;
@@ -745,7 +745,8 @@ parse_program(SourceText source)
 namespace jitcache::jit {
 
 Expected<RunLine>
-parse_call(const Program& program, std::string_view function, const std::vector<std::string>& inputs)
+parse_call(const Program& program, std::string_view function,
+           const std::vector<std::string>& inputs)
 {
   std::string text = fmt::format("run {}({})\n", function, fmt::join(inputs, ", "));
   const SourceText source{"--input", text};
@@ -754,9 +755,9 @@ parse_call(const Program& program, std::string_view function, const std::vector<
     return std::unexpected(tree.error());
   }
   if (tree->runs.size() != 1 || !tree->functions.empty()) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("--input values must look like NAME=f32[2, 3], got: {}",
-                                  fmt::join(inputs, " ")));
+    return make_error(
+      ErrorCode::invalid_argument,
+      fmt::format("--input values must look like NAME=f32[2, 3], got: {}", fmt::join(inputs, " ")));
   }
   return Lowering(source, *tree).lower_run(tree->runs.front(), program);
 }

@@ -95,9 +95,8 @@ apply(std::string_view what, std::initializer_list<const Tensor*> inputs, const 
 Tensor
 unary(Op op, const Tensor& x)
 {
-  return apply(to_string(op), {&x}, [op](GraphBuilder& b, const std::vector<ValueId>& v) {
-    return b.unary(op, v[0]);
-  });
+  return apply(to_string(op), {&x},
+               [op](GraphBuilder& b, const std::vector<ValueId>& v) { return b.unary(op, v[0]); });
 }
 
 Tensor
@@ -128,44 +127,184 @@ reduction(Op op, const Tensor& x, std::optional<std::vector<int64_t>> axes, bool
 
 } // namespace
 
-Tensor operator+(const Tensor& a, const Tensor& b) { return binary(Op::add, a, b); }
-Tensor operator-(const Tensor& a, const Tensor& b) { return binary(Op::sub, a, b); }
-Tensor operator*(const Tensor& a, const Tensor& b) { return binary(Op::mul, a, b); }
-Tensor operator/(const Tensor& a, const Tensor& b) { return binary(Op::div, a, b); }
-Tensor operator+(const Tensor& a, double b) { return with_scalar(Op::add, a, b, false); }
-Tensor operator-(const Tensor& a, double b) { return with_scalar(Op::sub, a, b, false); }
-Tensor operator*(const Tensor& a, double b) { return with_scalar(Op::mul, a, b, false); }
-Tensor operator/(const Tensor& a, double b) { return with_scalar(Op::div, a, b, false); }
-Tensor operator+(double a, const Tensor& b) { return with_scalar(Op::add, b, a, true); }
-Tensor operator-(double a, const Tensor& b) { return with_scalar(Op::sub, b, a, true); }
-Tensor operator*(double a, const Tensor& b) { return with_scalar(Op::mul, b, a, true); }
-Tensor operator/(double a, const Tensor& b) { return with_scalar(Op::div, b, a, true); }
-Tensor operator-(const Tensor& x) { return unary(Op::neg, x); }
+Tensor
+operator+(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::add, a, b);
+}
+Tensor
+operator-(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::sub, a, b);
+}
+Tensor
+operator*(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::mul, a, b);
+}
+Tensor
+operator/(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::div, a, b);
+}
+Tensor
+operator+(const Tensor& a, double b)
+{
+  return with_scalar(Op::add, a, b, false);
+}
+Tensor
+operator-(const Tensor& a, double b)
+{
+  return with_scalar(Op::sub, a, b, false);
+}
+Tensor
+operator*(const Tensor& a, double b)
+{
+  return with_scalar(Op::mul, a, b, false);
+}
+Tensor
+operator/(const Tensor& a, double b)
+{
+  return with_scalar(Op::div, a, b, false);
+}
+Tensor
+operator+(double a, const Tensor& b)
+{
+  return with_scalar(Op::add, b, a, true);
+}
+Tensor
+operator-(double a, const Tensor& b)
+{
+  return with_scalar(Op::sub, b, a, true);
+}
+Tensor
+operator*(double a, const Tensor& b)
+{
+  return with_scalar(Op::mul, b, a, true);
+}
+Tensor
+operator/(double a, const Tensor& b)
+{
+  return with_scalar(Op::div, b, a, true);
+}
+Tensor
+operator-(const Tensor& x)
+{
+  return unary(Op::neg, x);
+}
 
-Tensor less(const Tensor& a, const Tensor& b) { return binary(Op::less, a, b); }
-Tensor less_equal(const Tensor& a, const Tensor& b) { return binary(Op::less_equal, a, b); }
-Tensor greater(const Tensor& a, const Tensor& b) { return binary(Op::greater, a, b); }
-Tensor greater_equal(const Tensor& a, const Tensor& b) { return binary(Op::greater_equal, a, b); }
-Tensor equal(const Tensor& a, const Tensor& b) { return binary(Op::equal, a, b); }
-Tensor not_equal(const Tensor& a, const Tensor& b) { return binary(Op::not_equal, a, b); }
+Tensor
+less(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::less, a, b);
+}
+Tensor
+less_equal(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::less_equal, a, b);
+}
+Tensor
+greater(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::greater, a, b);
+}
+Tensor
+greater_equal(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::greater_equal, a, b);
+}
+Tensor
+equal(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::equal, a, b);
+}
+Tensor
+not_equal(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::not_equal, a, b);
+}
 
-Tensor neg(const Tensor& x) { return unary(Op::neg, x); }
-Tensor abs(const Tensor& x) { return unary(Op::abs, x); }
-Tensor exp(const Tensor& x) { return unary(Op::exp, x); }
-Tensor log(const Tensor& x) { return unary(Op::log, x); }
-Tensor sqrt(const Tensor& x) { return unary(Op::sqrt, x); }
-Tensor rsqrt(const Tensor& x) { return unary(Op::rsqrt, x); }
-Tensor tanh(const Tensor& x) { return unary(Op::tanh, x); }
-Tensor sigmoid(const Tensor& x) { return unary(Op::sigmoid, x); }
-Tensor relu(const Tensor& x) { return unary(Op::relu, x); }
-Tensor gelu(const Tensor& x) { return unary(Op::gelu, x); }
-Tensor sin(const Tensor& x) { return unary(Op::sin, x); }
-Tensor cos(const Tensor& x) { return unary(Op::cos, x); }
-Tensor opaque(const Tensor& x) { return unary(Op::opaque, x); }
+Tensor
+neg(const Tensor& x)
+{
+  return unary(Op::neg, x);
+}
+Tensor
+abs(const Tensor& x)
+{
+  return unary(Op::abs, x);
+}
+Tensor
+exp(const Tensor& x)
+{
+  return unary(Op::exp, x);
+}
+Tensor
+log(const Tensor& x)
+{
+  return unary(Op::log, x);
+}
+Tensor
+sqrt(const Tensor& x)
+{
+  return unary(Op::sqrt, x);
+}
+Tensor
+rsqrt(const Tensor& x)
+{
+  return unary(Op::rsqrt, x);
+}
+Tensor
+tanh(const Tensor& x)
+{
+  return unary(Op::tanh, x);
+}
+Tensor
+sigmoid(const Tensor& x)
+{
+  return unary(Op::sigmoid, x);
+}
+Tensor
+relu(const Tensor& x)
+{
+  return unary(Op::relu, x);
+}
+Tensor
+gelu(const Tensor& x)
+{
+  return unary(Op::gelu, x);
+}
+Tensor
+sin(const Tensor& x)
+{
+  return unary(Op::sin, x);
+}
+Tensor
+cos(const Tensor& x)
+{
+  return unary(Op::cos, x);
+}
+Tensor
+opaque(const Tensor& x)
+{
+  return unary(Op::opaque, x);
+}
 
-Tensor pow(const Tensor& a, const Tensor& b) { return binary(Op::pow, a, b); }
-Tensor maximum(const Tensor& a, const Tensor& b) { return binary(Op::maximum, a, b); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return binary(Op::minimum, a, b); }
+Tensor
+pow(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::pow, a, b);
+}
+Tensor
+maximum(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::maximum, a, b);
+}
+Tensor
+minimum(const Tensor& a, const Tensor& b)
+{
+  return binary(Op::minimum, a, b);
+}
 
 Tensor
 where(const Tensor& condition, const Tensor& a, const Tensor& b)
@@ -183,17 +322,32 @@ cast(const Tensor& x, DType dtype)
   });
 }
 
-Tensor sum(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim) { return reduction(Op::sum, x, std::move(axes), keepdim); }
-Tensor mean(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim) { return reduction(Op::mean, x, std::move(axes), keepdim); }
-Tensor max(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim) { return reduction(Op::max, x, std::move(axes), keepdim); }
-Tensor min(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim) { return reduction(Op::min, x, std::move(axes), keepdim); }
+Tensor
+sum(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+{
+  return reduction(Op::sum, x, std::move(axes), keepdim);
+}
+Tensor
+mean(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+{
+  return reduction(Op::mean, x, std::move(axes), keepdim);
+}
+Tensor
+max(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+{
+  return reduction(Op::max, x, std::move(axes), keepdim);
+}
+Tensor
+min(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+{
+  return reduction(Op::min, x, std::move(axes), keepdim);
+}
 
 Tensor
 matmul(const Tensor& a, const Tensor& b)
 {
-  return apply("matmul", {&a, &b}, [](GraphBuilder& g, const std::vector<ValueId>& v) {
-    return g.matmul(v[0], v[1]);
-  });
+  return apply("matmul", {&a, &b},
+               [](GraphBuilder& g, const std::vector<ValueId>& v) { return g.matmul(v[0], v[1]); });
 }
 
 Tensor

@@ -94,19 +94,17 @@ private:
   describe(const Token& token)
   {
     switch (token.kind) {
-    case TokenKind::newline:
-      return "the end of the line";
-    case TokenKind::end:
-      return "the end of the file";
-    default:
-      return fmt::format("'{}'", token.text);
+    case TokenKind::newline: return "the end of the line";
+    case TokenKind::end: return "the end of the file";
+    default: return fmt::format("'{}'", token.text);
     }
   }
 
   std::unexpected<Error>
   error_at(const Token& token, std::string_view message) const
   {
-    const size_t length = token.kind == TokenKind::newline ? 1 : std::max<size_t>(token.text.size(), 1);
+    const size_t length =
+      token.kind == TokenKind::newline ? 1 : std::max<size_t>(token.text.size(), 1);
     return source_error(m_source, token.location, message, length);
   }
 
@@ -132,7 +130,8 @@ private:
   expect_newline()
   {
     if (peek().kind != TokenKind::newline && peek().kind != TokenKind::end) {
-      return error_at(peek(), fmt::format("expected the end of the line, found {}", describe(peek())));
+      return error_at(peek(),
+                      fmt::format("expected the end of the line, found {}", describe(peek())));
     }
     next();
     return {};
@@ -142,7 +141,8 @@ private:
   parse_integer(const Token& token) const
   {
     int64_t value = 0;
-    auto [end, ec] = std::from_chars(token.text.data(), token.text.data() + token.text.size(), value);
+    auto [end, ec] =
+      std::from_chars(token.text.data(), token.text.data() + token.text.size(), value);
     if (ec != std::errc() || end != token.text.data() + token.text.size()) {
       return error_at(token, fmt::format("integer '{}' is out of range", token.text));
     }
@@ -158,8 +158,9 @@ private:
     }
     auto dtype = parse_dtype(dtype_token->text);
     if (!dtype) {
-      return error_at(*dtype_token, fmt::format("unknown dtype '{}' (expected f32, f64, i32, i64 or bool)",
-                                                dtype_token->text));
+      return error_at(
+        *dtype_token,
+        fmt::format("unknown dtype '{}' (expected f32, f64, i32, i64 or bool)", dtype_token->text));
     }
     syntax::TypeSpec type{*dtype, {}, dtype_token->location};
     if (auto open = expect_symbol("["); !open) {
@@ -176,8 +177,8 @@ private:
       } else if (token.kind == TokenKind::name) {
         type.dims.push_back({Dim::named(token.text), token.location});
       } else {
-        return error_at(token, fmt::format("expected a dimension (a size or a name), found {}",
-                                           describe(token)));
+        return error_at(
+          token, fmt::format("expected a dimension (a size or a name), found {}", describe(token)));
       }
       if (!is_symbol("]")) {
         if (auto comma = expect_symbol(","); !comma) {
@@ -255,8 +256,9 @@ private:
       if (body_indent == 0) {
         body_indent = peek().indent;
       } else if (peek().indent != body_indent) {
-        return error_at(peek(), fmt::format("inconsistent indentation: expected {} columns, found {}",
-                                            body_indent, peek().indent));
+        return error_at(peek(),
+                        fmt::format("inconsistent indentation: expected {} columns, found {}",
+                                    body_indent, peek().indent));
       }
       auto statement = parse_statement();
       if (!statement) {
@@ -457,8 +459,7 @@ private:
       }
       expr.kind = Expr::Kind::name;
       return expr;
-    default:
-      break;
+    default: break;
     }
     if (is_symbol("(")) {
       next();

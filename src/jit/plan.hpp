@@ -22,9 +22,9 @@ struct PlanBuffer {
 };
 
 struct PlanLaunch {
-  uint32_t kernel = 0;               // index into Plan::kernels (or the kernel keys)
-  std::vector<uint32_t> buffers;     // the kernel's inputs, then its output
-  std::vector<std::string> symbols;  // graph symbol for kernel symbol s0, s1, ...
+  uint32_t kernel = 0;              // index into Plan::kernels (or the kernel keys)
+  std::vector<uint32_t> buffers;    // the kernel's inputs, then its output
+  std::vector<std::string> symbols; // graph symbol for kernel symbol s0, s1, ...
 };
 
 struct Plan {

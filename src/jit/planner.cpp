@@ -12,9 +12,9 @@ enum class Kind { buffer, view, fused, pending_core, core };
 
 struct ValueInfo {
   Kind kind = Kind::buffer;
-  bool has_core = false;           // fused: the inlined expression contains a core
-  ValueId base = 0;                // view: the buffer value it reads
-  std::vector<SizeExpr> strides;   // view: strides into base, in graph symbol numbering
+  bool has_core = false;         // fused: the inlined expression contains a core
+  ValueId base = 0;              // view: the buffer value it reads
+  std::vector<SizeExpr> strides; // view: strides into base, in graph symbol numbering
 };
 
 bool
@@ -210,7 +210,8 @@ private:
     }
     if (is_elementwise(node.op)) {
       for (auto input : node.inputs) {
-        info.has_core = info.has_core || (m_info[input].kind == Kind::fused && m_info[input].has_core);
+        info.has_core =
+          info.has_core || (m_info[input].kind == Kind::fused && m_info[input].has_core);
       }
       for (auto input : node.inputs) {
         if (m_info[input].kind != Kind::pending_core) {
@@ -380,7 +381,8 @@ private:
     KernelExpr expr;
     expr.kind = KernelExpr::Kind::load;
     expr.dtype = m_graph.type(operand).dtype;
-    expr.buffer = kernel.input_slot(base, KernelBuffer{m_graph.type(base).dtype, sizes_of(shape(base))});
+    expr.buffer =
+      kernel.input_slot(base, KernelBuffer{m_graph.type(base).dtype, sizes_of(shape(base))});
     expr.strides = broadcast(std::vector<SizeExpr>(strides.begin(), strides.end() - 2),
                              Shape(s.begin(), s.end() - 2), batch);
     const SizeExpr zero{0, {}};
@@ -399,7 +401,8 @@ private:
     m_keepdim_axes.clear();
     const auto& type = m_graph.type(id);
     std::map<ValueId, uint32_t> memo;
-    const bool starts_at_core = is_reduction(m_graph.node(id).op) || m_graph.node(id).op == Op::matmul;
+    const bool starts_at_core =
+      is_reduction(m_graph.node(id).op) || m_graph.node(id).op == Op::matmul;
     const size_t epilogue_begin = kernel.spec.exprs.size();
     kernel.spec.result = build(kernel, id, type.shape, memo, true);
     auto& spec = kernel.spec;

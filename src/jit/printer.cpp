@@ -32,9 +32,7 @@ public:
   {
     name_parameters();
     for (auto symbol : graph.symbols()) {
-      m_symbols.emplace(symbol, options.canonical
-                                  ? fmt::format("s{}", m_symbols.size())
-                                  : symbol);
+      m_symbols.emplace(symbol, options.canonical ? fmt::format("s{}", m_symbols.size()) : symbol);
     }
   }
 
@@ -43,8 +41,8 @@ public:
   {
     std::vector<std::string> parameters;
     for (size_t i = 0; i < m_graph.parameters.size(); ++i) {
-      parameters.push_back(
-        fmt::format("{}: {}", name(m_graph.parameters[i]), type(m_graph.type(m_graph.parameters[i]))));
+      parameters.push_back(fmt::format("{}: {}", name(m_graph.parameters[i]),
+                                       type(m_graph.type(m_graph.parameters[i]))));
     }
     std::string out = fmt::format("def {}({}):\n", m_options.canonical ? "f" : m_graph.name,
                                   fmt::join(parameters, ", "));
@@ -68,8 +66,9 @@ private:
   name_parameters()
   {
     static const std::regex value_name("v[0-9]+");
-    const bool clash = std::any_of(m_graph.parameter_names.begin(), m_graph.parameter_names.end(),
-                                   [](const std::string& n) { return std::regex_match(n, value_name); });
+    const bool clash =
+      std::any_of(m_graph.parameter_names.begin(), m_graph.parameter_names.end(),
+                  [](const std::string& n) { return std::regex_match(n, value_name); });
     for (size_t i = 0; i < m_graph.parameters.size(); ++i) {
       m_parameter_names[m_graph.parameters[i]] =
         m_options.canonical || clash ? fmt::format("p{}", i) : m_graph.parameter_names[i];
@@ -146,18 +145,16 @@ private:
       args.push_back(operand(node.inputs[i], literal_context(node, i)));
     }
     static const std::map<Op, std::string_view> infix = {
-      {Op::add, "+"},  {Op::sub, "-"},   {Op::mul, "*"},  {Op::div, "/"},
-      {Op::less, "<"}, {Op::less_equal, "<="}, {Op::greater, ">"}, {Op::greater_equal, ">="},
-      {Op::equal, "=="}, {Op::not_equal, "!="}, {Op::matmul, "@"},
+      {Op::add, "+"},    {Op::sub, "-"},         {Op::mul, "*"},     {Op::div, "/"},
+      {Op::less, "<"},   {Op::less_equal, "<="}, {Op::greater, ">"}, {Op::greater_equal, ">="},
+      {Op::equal, "=="}, {Op::not_equal, "!="},  {Op::matmul, "@"},
     };
     if (auto found = infix.find(node.op); found != infix.end()) {
       return fmt::format("{} {} {}", args[0], found->second, args[1]);
     }
     switch (node.op) {
-    case Op::neg:
-      return fmt::format("-{}", args[0]);
-    case Op::cast:
-      return fmt::format("cast({}, {})", args[0], to_string(node.type.dtype));
+    case Op::neg: return fmt::format("-{}", args[0]);
+    case Op::cast: return fmt::format("cast({}, {})", args[0], to_string(node.type.dtype));
     case Op::sum:
     case Op::mean:
     case Op::max:
@@ -169,8 +166,7 @@ private:
     case Op::reshape:
     case Op::broadcast_to:
       return fmt::format("{}({}, {})", to_string(node.op), args[0], shape(node.type.shape));
-    default:
-      return fmt::format("{}({})", to_string(node.op), fmt::join(args, ", "));
+    default: return fmt::format("{}({})", to_string(node.op), fmt::join(args, ", "));
     }
   }
 

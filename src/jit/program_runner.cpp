@@ -54,14 +54,16 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
     const auto& call = calls[c];
     const Graph* graph = program.find(call.function);
     if (!graph) {
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("{}: no function named '{}'", program.source.path, call.function));
+      return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("{}: no function named '{}'", program.source.path, call.function));
     }
     auto& function = report_for(report, call.function);
     auto& stats = function.stats;
     if (stats.traces == 0) {
       stats.traces = 1;
-      stats.trace_ms += parse_ms / static_cast<double>(std::max<size_t>(program.functions.size(), 1));
+      stats.trace_ms +=
+        parse_ms / static_cast<double>(std::max<size_t>(program.functions.size(), 1));
     }
     auto prepared = runtime.prepare(*graph, stats);
     if (!prepared.executable && function.degraded_reason.empty()) {
@@ -79,7 +81,8 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
     std::vector<Tensor> outputs;
     for (uint64_t r = 0; r < repeat; ++r) {
       auto start = Clock::now();
-      auto result = prepared.executable ? prepared.executable->run(inputs) : interpret(*graph, inputs);
+      auto result =
+        prepared.executable ? prepared.executable->run(inputs) : interpret(*graph, inputs);
       stats.execute_ms += ms_since(start);
       if (!result) {
         return std::unexpected(result.error());

@@ -3,9 +3,9 @@
 // repeated, optionally checked against the interpreter, with per-function statistics.
 #pragma once
 
-#include <jitcache/jit/function_stats.hpp>
 #include "jit/program.hpp"
 #include "jit/runtime.hpp"
+#include <jitcache/jit/function_stats.hpp>
 
 #include <optional>
 #include <string>
@@ -25,8 +25,8 @@ struct FunctionReport {
   std::string check = "skipped"; // "pass", "fail" or "skipped"
   double max_abs_err = 0;
   double max_rel_err = 0;
-  std::string check_detail;  // the first mismatch when the check failed
-  std::string degraded_reason; // why it ran on the interpreter
+  std::string check_detail;         // the first mismatch when the check failed
+  std::string degraded_reason;      // why it ran on the interpreter
   std::vector<std::string> outputs; // "f32[32, 10] sum=..." of the last call's outputs
 };
 

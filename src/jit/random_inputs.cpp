@@ -30,21 +30,11 @@ random_tensor(const TensorType& type, uint64_t seed)
     const double unit = static_cast<double>(bits >> 11) * 0x1.0p-53; // [0, 1)
     const auto small = static_cast<int64_t>(bits % 17) - 8;
     switch (type.dtype) {
-    case DType::f32:
-      tensor.data_as<float>()[i] = static_cast<float>(unit * 2 - 1);
-      break;
-    case DType::f64:
-      tensor.data_as<double>()[i] = unit * 2 - 1;
-      break;
-    case DType::i32:
-      tensor.data_as<int32_t>()[i] = static_cast<int32_t>(small);
-      break;
-    case DType::i64:
-      tensor.data_as<int64_t>()[i] = small;
-      break;
-    case DType::boolean:
-      tensor.data_as<bool>()[i] = (bits & 1) != 0;
-      break;
+    case DType::f32: tensor.data_as<float>()[i] = static_cast<float>(unit * 2 - 1); break;
+    case DType::f64: tensor.data_as<double>()[i] = unit * 2 - 1; break;
+    case DType::i32: tensor.data_as<int32_t>()[i] = static_cast<int32_t>(small); break;
+    case DType::i64: tensor.data_as<int64_t>()[i] = small; break;
+    case DType::boolean: tensor.data_as<bool>()[i] = (bits & 1) != 0; break;
     }
   }
   return tensor;

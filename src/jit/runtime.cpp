@@ -37,8 +37,8 @@ codegen_identity()
 {
   static const std::string identity = [] {
     const auto text = kernel_prelude_text();
-    const auto digest = util::blake2b_256(
-      std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    const auto digest =
+      util::blake2b_256(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
     return fmt::format("{} prelude {}", k_codegen_version, to_hex(digest).substr(0, 16));
   }();
   return identity;
@@ -65,11 +65,15 @@ public:
   {
     auto pattern = (std::filesystem::temp_directory_path() / "jitcache-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
-      return std::unexpected(util::errno_error("cannot create a directory for compiling", pattern, errno));
+      return std::unexpected(
+        util::errno_error("cannot create a directory for compiling", pattern, errno));
     }
     return ScratchDir(pattern);
   }
-  ScratchDir(ScratchDir&& other) noexcept : m_path(std::move(other.m_path)) { other.m_path.clear(); }
+  ScratchDir(ScratchDir&& other) noexcept : m_path(std::move(other.m_path))
+  {
+    other.m_path.clear();
+  }
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
   ScratchDir& operator=(ScratchDir&&) = delete;
@@ -152,7 +156,8 @@ link_library(const std::vector<Bytes>& objects, const Toolchain& toolchain,
   std::vector<std::filesystem::path> names;
   for (size_t i = 0; i < objects.size(); ++i) {
     names.emplace_back(fmt::format("link{}.o", i));
-    if (auto written = util::write_file_atomic(dir / names.back(), objects[i].span(), false); !written) {
+    if (auto written = util::write_file_atomic(dir / names.back(), objects[i].span(), false);
+        !written) {
       return std::unexpected(written.error());
     }
   }
@@ -176,7 +181,8 @@ Expected<std::shared_ptr<const Executable>>
 load_executable(const Graph& graph, Plan plan, const std::vector<Key>& keys, const Bytes& library,
                 const Key& graph_key)
 {
-  auto loaded = LoadedLibrary::open_memory(library, "jitcache-graph-" + graph_key.to_hex().substr(0, 16));
+  auto loaded =
+    LoadedLibrary::open_memory(library, "jitcache-graph-" + graph_key.to_hex().substr(0, 16));
   if (!loaded) {
     return std::unexpected(loaded.error());
   }
@@ -235,7 +241,8 @@ public:
   find(const Key& probe) override
   {
     auto entries = m_store.get(probe, "toolchain");
-    const Blob* version = entries && !entries->empty() ? entries->front().find_blob("version") : nullptr;
+    const Blob* version =
+      entries && !entries->empty() ? entries->front().find_blob("version") : nullptr;
     if (!version) {
       return std::nullopt;
     }
@@ -330,7 +337,8 @@ Runtime::find_kernel_object(const Key& key, bool use_store, FunctionStats& stats
   auto lookup_start = Clock::now();
   auto entries = m_store->get(key, "kernel");
   stats.lookup_ms += ms_since(lookup_start);
-  const Blob* object = entries && !entries->empty() ? entries->front().find_blob("object") : nullptr;
+  const Blob* object =
+    entries && !entries->empty() ? entries->front().find_blob("object") : nullptr;
   if (!object) {
     ++stats.misses;
     return std::nullopt;
@@ -386,7 +394,8 @@ Runtime::prepare(const Graph& graph, FunctionStats& stats)
   auto builder = graph_key(graph);
   if (!builder) {
     stats.key_ms += ms_since(key_start);
-    return Prepared{nullptr, fmt::format("no usable C++ compiler: {}", builder.error().message), Key{}};
+    return Prepared{nullptr, fmt::format("no usable C++ compiler: {}", builder.error().message),
+                    Key{}};
   }
   const Key key = builder->build();
   stats.key_ms += ms_since(key_start);
@@ -470,11 +479,12 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
     for (size_t n = 0; n < missing.size(); ++n) {
       const auto* spec = &plan.kernels[missing[n]];
       const auto* key = &keys[missing[n]];
-      futures.push_back(m_pool->submit([spec, key, tools = *tools, dir = scratch->path(), n, &progress] {
-        auto compiled = compile_kernel(*spec, *key, *tools, dir, n);
-        progress.advance();
-        return compiled;
-      }));
+      futures.push_back(
+        m_pool->submit([spec, key, tools = *tools, dir = scratch->path(), n, &progress] {
+          auto compiled = compile_kernel(*spec, *key, *tools, dir, n);
+          progress.advance();
+          return compiled;
+        }));
     }
     std::vector<CompiledKernel> compiled;
     for (auto& future : futures) {
@@ -482,9 +492,9 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
     }
     for (size_t n = 0; n < missing.size(); ++n) {
       if (!compiled[n].succeeded) {
-        prepared.failure = fmt::format("compiling kernel {} of {} ({}) failed: {}", n + 1,
-                                       missing.size(), plan.kernels[missing[n]].summary(),
-                                       compiled[n].failure);
+        prepared.failure =
+          fmt::format("compiling kernel {} of {} ({}) failed: {}", n + 1, missing.size(),
+                      plan.kernels[missing[n]].summary(), compiled[n].failure);
         return prepared;
       }
     }
@@ -498,7 +508,8 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
         entry.kind = "kernel";
         entry.key = keys[i];
         entry.details = builders[i].details();
-        entry.blobs = {Blob{"object", object}, Blob{"source.cpp", Bytes::copy_of(compiled[n].source)}};
+        entry.blobs = {Blob{"object", object},
+                       Blob{"source.cpp", Bytes::copy_of(compiled[n].source)}};
         entry.created_ms = util::now_ms();
         entry.compile_ms = compiled[n].milliseconds;
         entry.producer = producer();
@@ -531,7 +542,8 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
   auto executable = load_executable(graph, std::move(plan), keys, *library, prepared.graph_key);
   stats.load_ms += ms_since(load_start);
   if (!executable) {
-    prepared.failure = fmt::format("the compiled kernels could not be loaded: {}", executable.error().message);
+    prepared.failure =
+      fmt::format("the compiled kernels could not be loaded: {}", executable.error().message);
     return prepared;
   }
   prepared.executable = std::move(*executable);

@@ -16,11 +16,11 @@
 #pragma once
 
 #include "jit/executable.hpp"
-#include <jitcache/jit/function_stats.hpp>
 #include "jit/toolchain.hpp"
 #include "storage/local/local_store.hpp"
 #include "util/progress.hpp"
 #include "util/thread_pool.hpp"
+#include <jitcache/jit/function_stats.hpp>
 
 #include <jitcache/config.hpp>
 

@@ -22,9 +22,9 @@ struct Expr {
   enum class Kind { integer, real, boolean, name, negate, binary, call, list };
   Kind kind = Kind::integer;
   SourceLocation location;
-  size_t length = 1;           // columns to underline in errors
-  std::string text;            // a name, a number's text, an operator, or the called function
-  std::vector<Expr> operands;  // negate: 1; binary: 2; call: positional arguments; list: items
+  size_t length = 1;                // columns to underline in errors
+  std::string text;                 // a name, a number's text, an operator, or the called function
+  std::vector<Expr> operands;       // negate: 1; binary: 2; call: positional arguments; list: items
   std::vector<KeywordArg> keywords; // call only
 };
 

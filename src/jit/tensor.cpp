@@ -153,16 +153,11 @@ double
 load_as_double(DType dtype, const void* data, int64_t offset)
 {
   switch (dtype) {
-  case DType::f32:
-    return static_cast<const float*>(data)[offset];
-  case DType::f64:
-    return static_cast<const double*>(data)[offset];
-  case DType::i32:
-    return static_cast<const int32_t*>(data)[offset];
-  case DType::i64:
-    return static_cast<double>(static_cast<const int64_t*>(data)[offset]);
-  case DType::boolean:
-    return static_cast<const bool*>(data)[offset] ? 1 : 0;
+  case DType::f32: return static_cast<const float*>(data)[offset];
+  case DType::f64: return static_cast<const double*>(data)[offset];
+  case DType::i32: return static_cast<const int32_t*>(data)[offset];
+  case DType::i64: return static_cast<double>(static_cast<const int64_t*>(data)[offset]);
+  case DType::boolean: return static_cast<const bool*>(data)[offset] ? 1 : 0;
   }
   return 0;
 }

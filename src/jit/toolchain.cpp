@@ -97,7 +97,8 @@ version_probe(const std::vector<std::string>& command)
     if (i > 0 && command[i].starts_with('-')) {
       continue;
     }
-    const auto path = i == 0 ? std::optional(std::filesystem::path(command[0])) : find_program(command[i]);
+    const auto path =
+      i == 0 ? std::optional(std::filesystem::path(command[0])) : find_program(command[i]);
     struct stat st {};
     if (path && ::stat(path->c_str(), &st) == 0) {
       files.push_back(fmt::format("{} {} {}.{:09}", path->string(), st.st_size, st.st_mtim.tv_sec,

@@ -85,9 +85,9 @@ public:
                                    const std::filesystem::path& output,
                                    const std::filesystem::path& working_directory = {}) const;
   // The same, stopping at an object file (-c), for linking several kernels into one library.
-  Expected<CompileOutcome> compile_object(const std::filesystem::path& source,
-                                          const std::filesystem::path& object,
-                                          const std::filesystem::path& working_directory = {}) const;
+  Expected<CompileOutcome>
+  compile_object(const std::filesystem::path& source, const std::filesystem::path& object,
+                 const std::filesystem::path& working_directory = {}) const;
   // Links object files into one shared object, with the same command and flags.
   Expected<CompileOutcome> link(const std::vector<std::filesystem::path>& objects,
                                 const std::filesystem::path& output,

@@ -15,7 +15,8 @@ namespace {
 const std::filesystem::path k_examples = std::filesystem::path(JITCACHE_SOURCE_DIR) / "examples";
 
 nlohmann::json
-run_json(const std::vector<std::string>& args, int expected_exit = 0, util::ProcessOptions options = {})
+run_json(const std::vector<std::string>& args, int expected_exit = 0,
+         util::ProcessOptions options = {})
 {
   std::vector<std::string> argv = {"run"};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -70,16 +71,18 @@ TEST(Run, EveryExampleRunsWarmInASecondProcessWithNothingCompiled)
 TEST(Run, TheJsonFieldsAreTheDocumentedOnes)
 {
   TempDir cache;
-  auto report = run_json({(k_examples / "mlp.jc").string(), "--cache-dir", cache.path().string(), "--repeat", "3"});
+  auto report = run_json(
+    {(k_examples / "mlp.jc").string(), "--cache-dir", cache.path().string(), "--repeat", "3"});
   ASSERT_EQ(report["functions"].size(), 1u);
   const auto& function = report["functions"][0];
-  for (const char* field : {"name", "calls", "traces", "compiles", "memory_hits", "local_hits",
-                            "remote_hits", "bundle_hits", "misses", "bypasses", "check",
-                            "max_abs_err", "max_rel_err"}) {
+  for (const char* field :
+       {"name", "calls", "traces", "compiles", "memory_hits", "local_hits", "remote_hits",
+        "bundle_hits", "misses", "bypasses", "check", "max_abs_err", "max_rel_err"}) {
     EXPECT_TRUE(function.contains(field)) << field;
   }
-  for (const char* field : {"calls", "traces", "compiles", "memory_hits", "local_hits", "remote_hits",
-                            "bundle_hits", "misses", "bypasses", "wall_ms", "compile_ms"}) {
+  for (const char* field :
+       {"calls", "traces", "compiles", "memory_hits", "local_hits", "remote_hits", "bundle_hits",
+        "misses", "bypasses", "wall_ms", "compile_ms"}) {
     EXPECT_TRUE(report["totals"].contains(field)) << field;
   }
   EXPECT_EQ(function["name"], "mlp");
@@ -142,13 +145,14 @@ TEST(Run, AnUncacheableOpBypassesTheCache)
 TEST(Run, AFailingCompilerDegradesToTheInterpreterWithExitCode3)
 {
   TempDir dir;
-  const auto broken = write_script(dir, "broken-c++",
-                                   "if [ \"$1\" = --version ]; then echo 'broken 1.0'; exit 0; fi\n"
-                                   "echo 'kernel0.cpp:3:7: error: internal compiler error' >&2\nexit 1\n");
+  const auto broken =
+    write_script(dir, "broken-c++",
+                 "if [ \"$1\" = --version ]; then echo 'broken 1.0'; exit 0; fi\n"
+                 "echo 'kernel0.cpp:3:7: error: internal compiler error' >&2\nexit 1\n");
   util::ProcessOptions holder;
   holder.environment["JITCACHE_CXX"] = broken.string();
-  auto result = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir", (dir / "cache").string(),
-                         "--repeat", "1"},
+  auto result = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir",
+                         (dir / "cache").string(), "--repeat", "1"},
                         holder);
   EXPECT_EQ(result.exit_code, 3) << result.err;
   EXPECT_NE(result.err.find("internal compiler error"), std::string::npos) << result.err;
@@ -161,8 +165,8 @@ TEST(Run, AMissingCompilerDegradesToTheInterpreter)
   TempDir dir;
   util::ProcessOptions holder;
   holder.environment["JITCACHE_CXX"] = "/nonexistent/bin/c++";
-  auto result = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir", dir.path().string(),
-                         "--repeat", "1", "--json"},
+  auto result = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir",
+                         dir.path().string(), "--repeat", "1", "--json"},
                         holder);
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("/nonexistent/bin/c++"), std::string::npos) << result.err;
@@ -178,7 +182,8 @@ TEST(Run, ProgramErrorsExitWithCode1AndShowTheLine)
   ASSERT_TRUE(util::write_file_atomic(program, "def f(x: f32[4]):\n    return x + y\n"));
   auto result = run_cli({"run", program.string(), "--cache-dir", (dir / "cache").string()});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("bad.jc:2:16: error: unknown name 'y'"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("bad.jc:2:16: error: unknown name 'y'"), std::string::npos)
+    << result.err;
   EXPECT_NE(result.err.find("^"), std::string::npos) << result.err;
 }
 
@@ -199,8 +204,8 @@ TEST(Run, InputsFromTheCommandLineReplaceRunLines)
 TEST(Run, NoCacheWritesNothing)
 {
   TempDir cache;
-  auto report = run_json({(k_examples / "mlp.jc").string(), "--cache-dir", cache.path().string(), "--no-cache",
-                          "--repeat", "1"});
+  auto report = run_json({(k_examples / "mlp.jc").string(), "--cache-dir", cache.path().string(),
+                          "--no-cache", "--repeat", "1"});
   EXPECT_EQ(report["totals"]["compiles"], 2);
   EXPECT_TRUE(keys_in(cache.path()).empty());
 }
@@ -224,7 +229,8 @@ TEST(EmbedExample, TheSecondProcessCompilesNothing)
   auto second = util::run_process({JITCACHE_EMBED_EXAMPLE_PATH}, options);
   ASSERT_TRUE(second);
   EXPECT_EQ(second->exit_code, 0) << second->stdout_text << second->stderr_text;
-  EXPECT_NE(second->stdout_text.find("traces 1, compiles 0,"), std::string::npos) << second->stdout_text;
+  EXPECT_NE(second->stdout_text.find("traces 1, compiles 0,"), std::string::npos)
+    << second->stdout_text;
 }
 
 } // namespace

@@ -32,9 +32,15 @@ struct RunCommandOptions {
 nlohmann::json
 stats_json(const jit::FunctionStats& s)
 {
-  return {{"calls", s.calls},           {"traces", s.traces},       {"compiles", s.compiles},
-          {"memory_hits", s.memory_hits}, {"local_hits", s.local_hits}, {"remote_hits", s.remote_hits},
-          {"bundle_hits", s.bundle_hits}, {"misses", s.misses},       {"bypasses", s.bypasses}};
+  return {{"calls", s.calls},
+          {"traces", s.traces},
+          {"compiles", s.compiles},
+          {"memory_hits", s.memory_hits},
+          {"local_hits", s.local_hits},
+          {"remote_hits", s.remote_hits},
+          {"bundle_hits", s.bundle_hits},
+          {"misses", s.misses},
+          {"bypasses", s.bypasses}};
 }
 
 void
@@ -128,7 +134,8 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
     }
   }
   const double parse_ms =
-    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start).count();
+    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - parse_start)
+      .count();
 
   jit::RuntimeOptions runtime_options;
   runtime_options.config = load_cli_config(global);

@@ -84,25 +84,25 @@ TEST_F(CompiledOps, BinaryOpsWithBroadcasting)
   for (std::string dtype : {"f32", "f64", "i32", "i64"}) {
     const bool is_float_type = dtype[0] == 'f';
     const std::string extra = is_float_type ? ", pow(abs(a) + 0.5, b)" : "";
-    check_program(fmt::format(
-      "def f(a: {0}[4, 1, 21], b: {0}[3, 1]):\n"
-      "    return a + b, a - b, a * b, a / b, maximum(a, b), minimum(a, b){1}\n"
-      "def g(a: {0}[17], b: {0}[2, 17]):\n"
-      "    return a + b, b * 3, 2 - a, a / 2\n"
-      "run f(a={0}[4, 1, 21], b={0}[3, 1])\nrun g(a={0}[17], b={0}[2, 17])\n",
-      dtype, extra));
+    check_program(
+      fmt::format("def f(a: {0}[4, 1, 21], b: {0}[3, 1]):\n"
+                  "    return a + b, a - b, a * b, a / b, maximum(a, b), minimum(a, b){1}\n"
+                  "def g(a: {0}[17], b: {0}[2, 17]):\n"
+                  "    return a + b, b * 3, 2 - a, a / 2\n"
+                  "run f(a={0}[4, 1, 21], b={0}[3, 1])\nrun g(a={0}[17], b={0}[2, 17])\n",
+                  dtype, extra));
   }
 }
 
 TEST_F(CompiledOps, ComparisonsAndWhere)
 {
   for (std::string dtype : {"f32", "f64", "i32", "i64"}) {
-    check_program(fmt::format(
-      "def f(a: {0}[5, 18], b: {0}[18]):\n"
-      "    return a < b, a <= b, a > b, a >= b, a == b, a != b, where(a > b, a, b), "
-      "where(a < 0, 0, a)\n"
-      "run f(a={0}[5, 18], b={0}[18])\n",
-      dtype));
+    check_program(
+      fmt::format("def f(a: {0}[5, 18], b: {0}[18]):\n"
+                  "    return a < b, a <= b, a > b, a >= b, a == b, a != b, where(a > b, a, b), "
+                  "where(a < 0, 0, a)\n"
+                  "run f(a={0}[5, 18], b={0}[18])\n",
+                  dtype));
   }
   check_program("def f(p: bool[9], q: bool[9], x: f32[9]):\n"
                 "    return p == q, p != q, where(p, x, -x), where(q, 1.0, 2.0)\n"
@@ -116,15 +116,19 @@ TEST_F(CompiledOps, CastsBetweenEveryPairOfDtypes)
   for (const auto& from : dtypes) {
     std::vector<std::string> outputs;
     for (const auto& to : dtypes) {
-      outputs.push_back(fmt::format("cast(x * {}, {})", from == "bool" ? "true" : from[0] == 'f' ? "9.5" : "3", to));
+      outputs.push_back(fmt::format("cast(x * {}, {})",
+                                    from == "bool"   ? "true"
+                                    : from[0] == 'f' ? "9.5"
+                                                     : "3",
+                                    to));
     }
     if (from == "bool") {
       for (auto& output : outputs) {
         output = output.replace(output.find("x * true"), 8, "x");
       }
     }
-    text += fmt::format("def from_{0}(x: {0}[23]):\n    return {1}\nrun from_{0}(x={0}[23])\n", from,
-                        fmt::join(outputs, ", "));
+    text += fmt::format("def from_{0}(x: {0}[23]):\n    return {1}\nrun from_{0}(x={0}[23])\n",
+                        from, fmt::join(outputs, ", "));
   }
   check_program(text);
 }
@@ -141,36 +145,39 @@ TEST_F(CompiledOps, Reductions)
       dtype));
   }
   for (std::string dtype : {"i32", "i64"}) {
-    check_program(fmt::format("def f(x: {0}[7, 20]):\n"
-                              "    return sum(x, axis=1), max(x, axis=0), min(x), sum(x, axis=0, keepdim=true)\n"
-                              "run f(x={0}[7, 20])\n",
-                              dtype));
+    check_program(fmt::format(
+      "def f(x: {0}[7, 20]):\n"
+      "    return sum(x, axis=1), max(x, axis=0), min(x), sum(x, axis=0, keepdim=true)\n"
+      "run f(x={0}[7, 20])\n",
+      dtype));
   }
 }
 
 TEST_F(CompiledOps, ReductionsWithEpilogues)
 {
-  check_program("def f(x: f32[N, 40], s: f32[N, 1]):\n"
-                "    return exp(sum(x, axis=1, keepdim=true) * 0.5) + s, sqrt(mean(x * x, axis=-1) + 1)\n"
-                "run f(x=f32[9, 40], s=f32[9, 1])\n");
+  check_program(
+    "def f(x: f32[N, 40], s: f32[N, 1]):\n"
+    "    return exp(sum(x, axis=1, keepdim=true) * 0.5) + s, sqrt(mean(x * x, axis=-1) + 1)\n"
+    "run f(x=f32[9, 40], s=f32[9, 1])\n");
 }
 
 TEST_F(CompiledOps, Matmuls)
 {
-  check_program("def plain(a: f32[M, 33], b: f32[33, 19]):\n    return a @ b\n"
-                "def epilogue(a: f32[M, 16], b: f32[16, 24], c: f32[24]):\n"
-                "    return relu(a @ b + c) * 2\n"
-                "def transposed(a: f32[M, 20], b: f32[7, 20]):\n    return a @ transpose(b, [1, 0])\n"
-                "def batched(a: f32[3, M, 8], b: f32[8, 5], c: f32[1, 5, 4]):\n"
-                "    return a @ b, matmul(a @ b, c)\n"
-                "def f64_matmul(a: f64[5, 9], b: f64[9, 3]):\n    return a @ b\n"
-                "def int_matmul(a: i32[4, 6], b: i32[6, 3]):\n    return a @ b\n"
-                "run plain(a=f32[5, 33], b=f32[33, 19])\n"
-                "run epilogue(a=f32[3, 16], b=f32[16, 24], c=f32[24])\n"
-                "run transposed(a=f32[6, 20], b=f32[7, 20])\n"
-                "run batched(a=f32[3, 4, 8], b=f32[8, 5], c=f32[1, 5, 4])\n"
-                "run f64_matmul(a=f64[5, 9], b=f64[9, 3])\n"
-                "run int_matmul(a=i32[4, 6], b=i32[6, 3])\n");
+  check_program(
+    "def plain(a: f32[M, 33], b: f32[33, 19]):\n    return a @ b\n"
+    "def epilogue(a: f32[M, 16], b: f32[16, 24], c: f32[24]):\n"
+    "    return relu(a @ b + c) * 2\n"
+    "def transposed(a: f32[M, 20], b: f32[7, 20]):\n    return a @ transpose(b, [1, 0])\n"
+    "def batched(a: f32[3, M, 8], b: f32[8, 5], c: f32[1, 5, 4]):\n"
+    "    return a @ b, matmul(a @ b, c)\n"
+    "def f64_matmul(a: f64[5, 9], b: f64[9, 3]):\n    return a @ b\n"
+    "def int_matmul(a: i32[4, 6], b: i32[6, 3]):\n    return a @ b\n"
+    "run plain(a=f32[5, 33], b=f32[33, 19])\n"
+    "run epilogue(a=f32[3, 16], b=f32[16, 24], c=f32[24])\n"
+    "run transposed(a=f32[6, 20], b=f32[7, 20])\n"
+    "run batched(a=f32[3, 4, 8], b=f32[8, 5], c=f32[1, 5, 4])\n"
+    "run f64_matmul(a=f64[5, 9], b=f64[9, 3])\n"
+    "run int_matmul(a=i32[4, 6], b=i32[6, 3])\n");
 }
 
 TEST_F(CompiledOps, ViewsAndLayouts)
@@ -199,7 +206,8 @@ TEST_F(CompiledOps, OpaqueIsAnIdentity)
 TEST_F(CompiledOps, RandomElementwiseChains)
 {
   std::mt19937 random(20261123);
-  const std::vector<std::string> unary = {"neg", "abs", "exp", "tanh", "sigmoid", "relu", "gelu", "sin"};
+  const std::vector<std::string> unary = {"neg",     "abs",  "exp",  "tanh",
+                                          "sigmoid", "relu", "gelu", "sin"};
   const std::vector<std::string> binary = {"+", "-", "*", "maximum", "minimum"};
   const std::vector<int> sizes = {1, 3, 16, 19};
   std::string text;

@@ -56,9 +56,8 @@ testing::TempDir* JitFunction::s_cache = nullptr;
 
 TEST_F(JitFunction, CompiledResultsMatchEagerOnes)
 {
-  auto f = jit::function("relu_matmul", [](const Tensor& x, const Tensor& w) {
-    return relu(matmul(x, w)) + 1.0;
-  });
+  auto f = jit::function("relu_matmul",
+                         [](const Tensor& x, const Tensor& w) { return relu(matmul(x, w)) + 1.0; });
   const Tensor x = filled({8, 16});
   const Tensor w = filled({16, 4}, 0.5);
   const Tensor compiled = f(x, w);
@@ -89,7 +88,9 @@ TEST_F(JitFunction, TupleAndVectorResults)
   auto [a, b] = pair(filled({3}));
   EXPECT_NEAR(a.flat(0), 2.0, 1e-6);
   EXPECT_NEAR(b.flat(0), 2.0, 1e-6);
-  auto list = jit::function("list", [](const Tensor& x) { return std::vector<Tensor>{exp(x), -x}; });
+  auto list = jit::function("list", [](const Tensor& x) {
+    return std::vector<Tensor>{exp(x), -x};
+  });
   auto results = list(filled({3}));
   ASSERT_EQ(results.size(), 2u);
   EXPECT_NEAR(results[1].flat(0), -1.0, 1e-6);
@@ -99,13 +100,14 @@ TEST_F(JitFunction, TracesTheSameGraphAsTheLanguage)
 {
   // Trace a function, then compile the same program written as text on the same cache:
   // every artifact is found, so the two front ends produce one graph.
-  auto traced = jit::function("same_as_text", [](const Tensor& x, const Tensor& w, const Tensor& b) {
-    return softmax(gelu(matmul(x, w) + b), -1);
-  });
+  auto traced =
+    jit::function("same_as_text", [](const Tensor& x, const Tensor& w, const Tensor& b) {
+      return softmax(gelu(matmul(x, w) + b), -1);
+    });
   traced(filled({6, 12}), filled({12, 5}), filled({5}));
-  auto program = parse_program(SourceText{
-    "same.jc", "def g(a: f32[6, 12], b: f32[12, 5], c: f32[5]):\n"
-               "    return softmax(gelu(a @ b + c), axis=-1)\n"});
+  auto program =
+    parse_program(SourceText{"same.jc", "def g(a: f32[6, 12], b: f32[12, 5], c: f32[5]):\n"
+                                        "    return softmax(gelu(a @ b + c), axis=-1)\n"});
   ASSERT_TRUE(program) << program.error().message;
   RuntimeOptions options;
   options.config.dir = s_cache->path();
@@ -124,7 +126,8 @@ TEST_F(JitFunction, MistakesInTheBodyAreClearErrors)
     bad_shapes(filled({3}), filled({4}));
     FAIL() << "no exception";
   } catch (const std::invalid_argument& error) {
-    EXPECT_NE(std::string(error.what()).find("do not broadcast"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("do not broadcast"), std::string::npos)
+      << error.what();
   }
   const Tensor outside = filled({3});
   auto captures = jit::function("captures", [&outside](const Tensor& x) { return x + outside; });

@@ -50,12 +50,13 @@ parse_error(std::string text)
 
 TEST(Parser, ParsesTheIssueExample)
 {
-  auto program = parse_ok("# a comment\n"
-                          "def mlp(x: f32[B, 784], w1: f32[784, 256], b1: f32[256], w2: f32[256, 10]):\n"
-                          "    h = relu(x @ w1 + b1)\n"
-                          "    return h @ w2\n"
-                          "\n"
-                          "run mlp(x=f32[32, 784], w1=f32[784, 256], b1=f32[256], w2=f32[256, 10]) repeat 10\n");
+  auto program =
+    parse_ok("# a comment\n"
+             "def mlp(x: f32[B, 784], w1: f32[784, 256], b1: f32[256], w2: f32[256, 10]):\n"
+             "    h = relu(x @ w1 + b1)\n"
+             "    return h @ w2\n"
+             "\n"
+             "run mlp(x=f32[32, 784], w1=f32[784, 256], b1=f32[256], w2=f32[256, 10]) repeat 10\n");
   ASSERT_EQ(program.functions.size(), 1u);
   const auto& graph = program.functions[0];
   EXPECT_EQ(graph.name, "mlp");
@@ -149,8 +150,9 @@ TEST(Parser, SoftmaxAndLayernormDecomposeIntoPrimitives)
 
 TEST(Parser, ReshapeInfersOneDimensionAndKeepsSymbols)
 {
-  auto program = parse_ok("def f(x: f32[B, 4, 6]):\n"
-                          "    return reshape(x, [B, -1]), reshape(x, [B, 2, 12]), transpose(x, [2, 0, 1])\n");
+  auto program =
+    parse_ok("def f(x: f32[B, 4, 6]):\n"
+             "    return reshape(x, [B, -1]), reshape(x, [B, 2, 12]), transpose(x, [2, 0, 1])\n");
   const auto& graph = program.functions[0];
   EXPECT_EQ(to_string(graph.type(graph.outputs[0]).shape), "[B, 24]");
   EXPECT_EQ(to_string(graph.type(graph.outputs[1]).shape), "[B, 2, 12]");
@@ -187,10 +189,12 @@ TEST(Parser, RunLinesAreCheckedAgainstTheSignature)
             std::string::npos);
   EXPECT_NE(parse_error("def f(x: f32[4]):\n    return x\nrun f()\n").find("missing argument 'x'"),
             std::string::npos);
-  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return x\nrun f(x=f32[5])\n").find("dimension 0 should be 4"),
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return x\nrun f(x=f32[5])\n")
+              .find("dimension 0 should be 4"),
             std::string::npos);
-  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return x\nrun g(x=f32[4])\n").find("unknown function 'g'"),
-            std::string::npos);
+  EXPECT_NE(
+    parse_error("def f(x: f32[4]):\n    return x\nrun g(x=f32[4])\n").find("unknown function 'g'"),
+    std::string::npos);
 }
 
 TEST(Parser, ReshapeCannotInferAProductOfASymbol)
@@ -203,7 +207,8 @@ TEST(Parser, ReshapeCannotInferAProductOfASymbol)
 
 TEST(Parser, RecursionIsRejected)
 {
-  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return f(x)\n").find("calls itself"), std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return f(x)\n").find("calls itself"),
+            std::string::npos);
 }
 
 TEST(Parser, ParseCallReadsInputsLikeARunLine)

@@ -104,7 +104,8 @@ TEST(Runtime, KeysChangeWithOpsConstantsDtypesAndSizes)
   auto first = runtime->graph_key(graph_of(k_mlp));
   auto second = runtime->graph_key(graph_of(variants[1]));
   for (const auto& difference : compare_details(first->details(), second->details())) {
-    EXPECT_EQ(difference.change == ComponentChange::same, difference.name != "graph") << difference.name;
+    EXPECT_EQ(difference.change == ComponentChange::same, difference.name != "graph")
+      << difference.name;
   }
 }
 
@@ -114,9 +115,10 @@ TEST(Runtime, KeysChangeWithCxxflagsAndToolchainIdentity)
   const Graph graph = graph_of(k_mlp);
   auto plain = make_runtime(dir.path());
   auto other_flags = make_runtime(dir.path(), "c++", "-O1 -fPIC -shared");
-  const auto wrapper = write_script(dir, "c++-wrapper",
-                                    "if [ \"$1\" = --version ]; then echo 'wrapped c++ 99.1'; exit 0; fi\n"
-                                    "exec c++ \"$@\"\n");
+  const auto wrapper =
+    write_script(dir, "c++-wrapper",
+                 "if [ \"$1\" = --version ]; then echo 'wrapped c++ 99.1'; exit 0; fi\n"
+                 "exec c++ \"$@\"\n");
   auto other_compiler = make_runtime(dir.path(), wrapper.string());
   const Key base = key_of(*plain, graph);
   EXPECT_NE(base, key_of(*other_flags, graph));
