@@ -181,17 +181,7 @@ WarmProcess_baseline(benchmark::State& state)
 void
 WarmProcess_jitcache(benchmark::State& state)
 {
-  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
-  ScratchDir scratch("warm-process");
-  const auto cache = scratch.path().string();
-  std::string failure;
-  if (timed_run({"--cache-dir", cache}, {}, state.range(0), &failure) < 0) {
-    state.SkipWithError(failure.c_str());
-    return;
-  }
-  for (auto _ : state) {
-    report(state, timed_run({"--cache-dir", cache}, {}, state.range(0), &failure), failure);
-  }
+  ColdStart_warm(state);
 }
 
 } // namespace

@@ -104,8 +104,8 @@ public:
       parameters.push_back(
         fmt::format("const {}* __restrict in{}", c_type(m_spec.inputs[i].dtype), i));
     }
-    parameters.push_back(fmt::format("{}* __restrict out", c_type(m_spec.output.dtype)));
-    parameters.push_back("const int64_t* jc_symbols");
+    parameters.emplace_back(fmt::format("{}* __restrict out", c_type(m_spec.output.dtype)));
+    parameters.emplace_back("const int64_t* jc_symbols");
     line(0, fmt::format("static void jc_body({})", fmt::join(parameters, ", ")));
     line(0, "{");
     for (uint32_t s = 0; s < m_spec.symbol_count; ++s) {
@@ -129,9 +129,9 @@ public:
       arguments.push_back(
         fmt::format("static_cast<const {}*>(jc_buffers[{}])", c_type(m_spec.inputs[i].dtype), i));
     }
-    arguments.push_back(fmt::format("static_cast<{}*>(jc_buffers[{}])", c_type(m_spec.output.dtype),
-                                    m_spec.inputs.size()));
-    arguments.push_back("jc_symbols");
+    arguments.emplace_back(fmt::format("static_cast<{}*>(jc_buffers[{}])",
+                                       c_type(m_spec.output.dtype), m_spec.inputs.size()));
+    arguments.emplace_back("jc_symbols");
     line(1, fmt::format("jc_body({});", fmt::join(arguments, ", ")));
     line(0, "}");
     return std::move(m_out);
@@ -198,6 +198,7 @@ private:
   op_code(const KernelExpr& e) const
   {
     std::vector<std::string> args;
+    args.reserve(e.args.size());
     for (auto arg : e.args) {
       args.push_back(fmt::format("e{}", arg));
     }
@@ -403,8 +404,7 @@ private:
   matmul()
   {
     const size_t rank = m_spec.loops.size(); // batch..., i, j, p
-    const size_t batch = rank - 3;
-    const size_t i = batch;
+    const size_t batch = rank - 3;           // loop `batch` is i, the output row
     const size_t j = batch + 1;
     const size_t p = batch + 2;
     const auto type = c_type(m_spec.output.dtype);

@@ -19,15 +19,7 @@ Executable::Executable(const Graph& graph, Plan plan, std::vector<KernelFunction
 Expected<std::vector<Tensor>>
 Executable::run(std::span<const Tensor> inputs) const
 {
-  std::vector<TensorType> types;
-  for (const auto& input : inputs) {
-    TensorType type{input.dtype(), {}};
-    for (auto size : input.sizes()) {
-      type.shape.push_back(Dim::of(size));
-    }
-    types.push_back(std::move(type));
-  }
-  auto sizes = bind_arguments(m_signature, types);
+  auto sizes = bind_tensors(m_signature, inputs);
   if (!sizes) {
     return std::unexpected(sizes.error());
   }
@@ -52,6 +44,7 @@ Executable::run(std::span<const Tensor> inputs) const
     m_kernels[launch.kernel](pointers.data(), symbols.data());
   }
   std::vector<Tensor> outputs;
+  outputs.reserve(m_plan.outputs.size());
   for (auto id : m_plan.outputs) {
     outputs.push_back(buffers[id]);
   }

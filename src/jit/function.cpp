@@ -2,10 +2,13 @@
 // and running through the default runtime.
 #include "jit/default_runtime.hpp"
 #include "jit/interpreter.hpp"
+#include "jit/program.hpp"
 #include "jit/trace_session.hpp"
 #include "util/log.hpp"
 
 #include <jitcache/jit/function.hpp>
+
+#include "util/clock.hpp"
 
 #include <fmt/format.h>
 
@@ -19,12 +22,6 @@ namespace jitcache::jit::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double
-ms_since(Clock::time_point start)
-{
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 // What a specialization is keyed by in memory: each input's dtype and sizes.
 std::string
@@ -92,10 +89,7 @@ FunctionCore::call(std::span<const Tensor> inputs, const Body& body)
     auto session = std::make_shared<TraceSession>(m_state->name);
     std::vector<Tensor> symbolic;
     for (size_t i = 0; i < inputs.size(); ++i) {
-      TensorType type{inputs[i].dtype(), {}};
-      for (auto size : inputs[i].sizes()) {
-        type.shape.push_back(Dim::of(size));
-      }
+      const TensorType type = type_of(inputs[i]);
       symbolic.push_back(
         session->tensor(session->builder().parameter(fmt::format("arg{}", i), type)));
     }
@@ -110,7 +104,7 @@ FunctionCore::call(std::span<const Tensor> inputs, const Body& body)
     specialization = std::make_shared<Specialization>();
     specialization->graph = session->builder().finish(std::move(outputs));
     ++delta.traces;
-    delta.trace_ms += ms_since(trace_start);
+    delta.trace_ms += util::elapsed_ms(trace_start);
 
     auto prepared = default_runtime().prepare(specialization->graph, delta);
     specialization->executable = prepared.executable;
@@ -126,7 +120,7 @@ FunctionCore::call(std::span<const Tensor> inputs, const Body& body)
   const auto execute_start = Clock::now();
   auto results = specialization->executable ? specialization->executable->run(inputs)
                                             : interpret(specialization->graph, inputs);
-  delta.execute_ms += ms_since(execute_start);
+  delta.execute_ms += util::elapsed_ms(execute_start);
   ++delta.calls;
   {
     std::lock_guard lock(m_state->mutex);

@@ -341,15 +341,7 @@ private:
 Expected<std::vector<Tensor>>
 interpret(const Graph& graph, std::span<const Tensor> inputs)
 {
-  std::vector<TensorType> types;
-  for (const auto& input : inputs) {
-    TensorType type{input.dtype(), {}};
-    for (auto size : input.sizes()) {
-      type.shape.push_back(Dim::of(size));
-    }
-    types.push_back(std::move(type));
-  }
-  auto sizes = bind_arguments(graph, types);
+  auto sizes = bind_tensors(graph, inputs);
   if (!sizes) {
     return std::unexpected(sizes.error());
   }
@@ -364,6 +356,7 @@ interpret(const Graph& graph, std::span<const Tensor> inputs)
     values[id] = evaluator.evaluate(node, id, values);
   }
   std::vector<Tensor> outputs;
+  outputs.reserve(graph.outputs.size());
   for (auto id : graph.outputs) {
     outputs.push_back(values[id]);
   }

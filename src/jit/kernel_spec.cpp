@@ -48,6 +48,7 @@ std::string
 sizes_text(const std::vector<SizeExpr>& sizes)
 {
   std::vector<std::string> parts;
+  parts.reserve(sizes.size());
   for (const auto& size : sizes) {
     parts.push_back(to_string(size));
   }
@@ -102,6 +103,7 @@ KernelSpec::serialize() const
     case KernelExpr::Kind::core: out += fmt::format("e{} core {}\n", i, to_string(e.dtype)); break;
     case KernelExpr::Kind::op: {
       std::vector<std::string> args;
+      args.reserve(e.args.size());
       for (auto arg : e.args) {
         args.push_back(fmt::format("e{}", arg));
       }
@@ -123,6 +125,7 @@ KernelSpec::summary() const
     ops += e.kind == KernelExpr::Kind::op ? 1 : 0;
   }
   std::vector<std::string> ins;
+  ins.reserve(inputs.size());
   for (const auto& input : inputs) {
     ins.push_back(buffer_text(input));
   }

@@ -156,6 +156,17 @@ private:
     return error(function.location, "function does not return", function.name.size());
   }
 
+  // An expression that must be one tensor (a literal becomes a constant of its default dtype).
+  Expected<ValueId>
+  lower_tensor(GraphBuilder& builder, const Expr& expr, Scope& scope)
+  {
+    auto value = lower_expr(builder, expr, scope);
+    if (!value) {
+      return std::unexpected(value.error());
+    }
+    return as_tensor(builder, *value, std::nullopt, expr);
+  }
+
   // A value as a tensor; a literal becomes a constant of `context` (or its default dtype).
   Expected<ValueId>
   as_tensor(GraphBuilder& builder, const Value& value, std::optional<DType> context,
@@ -468,11 +479,7 @@ private:
     if (*op == Op::cast) {
       return lower_cast(builder, call, scope);
     }
-    auto operand = lower_expr(builder, call.operands[0], scope);
-    if (!operand) {
-      return std::unexpected(operand.error());
-    }
-    auto x = as_tensor(builder, *operand, std::nullopt, call.operands[0]);
+    auto x = lower_tensor(builder, call.operands[0], scope);
     if (!x) {
       return std::unexpected(x.error());
     }
@@ -554,11 +561,7 @@ private:
     if (auto ok = check_arity(call, 1); !ok) {
       return std::unexpected(ok.error());
     }
-    auto operand = lower_expr(builder, call.operands[0], scope);
-    if (!operand) {
-      return std::unexpected(operand.error());
-    }
-    auto x = as_tensor(builder, *operand, std::nullopt, call.operands[0]);
+    auto x = lower_tensor(builder, call.operands[0], scope);
     if (!x) {
       return std::unexpected(x.error());
     }
@@ -731,7 +734,7 @@ private:
 } // namespace
 
 Expected<Program>
-parse_program(SourceText source)
+parse_program(const SourceText& source)
 {
   auto tree = parse_syntax(source);
   if (!tree) {

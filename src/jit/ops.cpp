@@ -2,6 +2,7 @@
 // record into their session's graph; plain inputs run the one-node graph on the interpreter.
 #include "jit/graph_builder.hpp"
 #include "jit/interpreter.hpp"
+#include "jit/program.hpp"
 #include "jit/trace_session.hpp"
 
 #include <jitcache/jit/ops.hpp>
@@ -16,16 +17,6 @@ namespace jitcache::jit {
 namespace {
 
 using Build = std::function<Expected<ValueId>(GraphBuilder&, const std::vector<ValueId>&)>;
-
-TensorType
-type_of(const Tensor& tensor)
-{
-  TensorType type{tensor.dtype(), {}};
-  for (auto size : tensor.sizes()) {
-    type.shape.push_back(Dim::of(size));
-  }
-  return type;
-}
 
 Shape
 shape_of(const std::vector<int64_t>& sizes)
@@ -118,7 +109,7 @@ with_scalar(Op op, const Tensor& tensor, double scalar, bool scalar_first)
 }
 
 Tensor
-reduction(Op op, const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+reduction(Op op, const Tensor& x, const std::optional<std::vector<int64_t>>& axes, bool keepdim)
 {
   return apply(to_string(op), {&x}, [=](GraphBuilder& g, const std::vector<ValueId>& v) {
     return g.reduce(op, v[0], axes, keepdim);
@@ -323,24 +314,24 @@ cast(const Tensor& x, DType dtype)
 }
 
 Tensor
-sum(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+sum(const Tensor& x, const std::optional<std::vector<int64_t>>& axes, bool keepdim)
 {
-  return reduction(Op::sum, x, std::move(axes), keepdim);
+  return reduction(Op::sum, x, axes, keepdim);
 }
 Tensor
-mean(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+mean(const Tensor& x, const std::optional<std::vector<int64_t>>& axes, bool keepdim)
 {
-  return reduction(Op::mean, x, std::move(axes), keepdim);
+  return reduction(Op::mean, x, axes, keepdim);
 }
 Tensor
-max(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+max(const Tensor& x, const std::optional<std::vector<int64_t>>& axes, bool keepdim)
 {
-  return reduction(Op::max, x, std::move(axes), keepdim);
+  return reduction(Op::max, x, axes, keepdim);
 }
 Tensor
-min(const Tensor& x, std::optional<std::vector<int64_t>> axes, bool keepdim)
+min(const Tensor& x, const std::optional<std::vector<int64_t>>& axes, bool keepdim)
 {
-  return reduction(Op::min, x, std::move(axes), keepdim);
+  return reduction(Op::min, x, axes, keepdim);
 }
 
 Tensor

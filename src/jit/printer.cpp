@@ -54,6 +54,7 @@ public:
       out += fmt::format("    {} = {}\n", name(id), expression(node));
     }
     std::vector<std::string> outputs;
+    outputs.reserve(m_graph.outputs.size());
     for (auto id : m_graph.outputs) {
       outputs.push_back(operand(id, std::nullopt));
     }

@@ -77,6 +77,27 @@ bind_arguments(const Graph& graph, std::span<const TensorType> types)
   return sizes;
 }
 
+TensorType
+type_of(const Tensor& tensor)
+{
+  TensorType type{tensor.dtype(), {}};
+  for (auto size : tensor.sizes()) {
+    type.shape.push_back(Dim::of(size));
+  }
+  return type;
+}
+
+Expected<SymbolSizes>
+bind_tensors(const Graph& graph, std::span<const Tensor> tensors)
+{
+  std::vector<TensorType> types;
+  types.reserve(tensors.size());
+  for (const auto& tensor : tensors) {
+    types.push_back(type_of(tensor));
+  }
+  return bind_arguments(graph, types);
+}
+
 std::vector<int64_t>
 concrete_shape(const Shape& shape, const SymbolSizes& sizes)
 {

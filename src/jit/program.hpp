@@ -7,6 +7,7 @@
 #include "jit/source_error.hpp"
 
 #include <jitcache/error.hpp>
+#include <jitcache/jit/tensor.hpp>
 
 #include <filesystem>
 #include <map>
@@ -31,7 +32,7 @@ struct Program {
   const Graph* find(std::string_view name) const;
 };
 
-Expected<Program> parse_program(SourceText source);
+Expected<Program> parse_program(const SourceText& source);
 // Reads and parses a file; `display_path` is how errors name it.
 Expected<Program> load_program(const std::filesystem::path& path);
 
@@ -44,6 +45,11 @@ Expected<RunLine> parse_call(const Program& program, std::string_view function,
 // message naming the argument and dimension that disagree.
 using SymbolSizes = std::map<std::string, int64_t, std::less<>>;
 Expected<SymbolSizes> bind_arguments(const Graph& graph, std::span<const TensorType> types);
+
+// The type of a tensor with data: its dtype and static sizes.
+TensorType type_of(const Tensor& tensor);
+// bind_arguments for the types of `tensors`.
+Expected<SymbolSizes> bind_tensors(const Graph& graph, std::span<const Tensor> tensors);
 
 // `shape` with its symbols replaced by their sizes.
 std::vector<int64_t> concrete_shape(const Shape& shape, const SymbolSizes& sizes);

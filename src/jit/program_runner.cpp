@@ -4,6 +4,8 @@
 #include "jit/interpreter.hpp"
 #include "jit/random_inputs.hpp"
 
+#include "util/clock.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -13,12 +15,6 @@ namespace jitcache::jit {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double
-ms_since(Clock::time_point start)
-{
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 std::string
 summarize(const Tensor& tensor)
@@ -83,7 +79,7 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
       auto start = Clock::now();
       auto result =
         prepared.executable ? prepared.executable->run(inputs) : interpret(*graph, inputs);
-      stats.execute_ms += ms_since(start);
+      stats.execute_ms += util::elapsed_ms(start);
       if (!result) {
         return std::unexpected(result.error());
       }
@@ -118,7 +114,7 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
     report.degraded = report.degraded || function.stats.degraded;
     report.check_failed = report.check_failed || function.check == "fail";
   }
-  report.wall_ms = ms_since(wall_start) + parse_ms;
+  report.wall_ms = util::elapsed_ms(wall_start) + parse_ms;
   return report;
 }
 

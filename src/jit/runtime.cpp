@@ -25,12 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double
-ms_since(Clock::time_point start)
-{
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 // The codegen version and a digest of the prelude text: either changing changes every key.
 const std::string&
 codegen_identity()
@@ -336,7 +330,7 @@ Runtime::find_kernel_object(const Key& key, bool use_store, FunctionStats& stats
   }
   auto lookup_start = Clock::now();
   auto entries = m_store->get(key, "kernel");
-  stats.lookup_ms += ms_since(lookup_start);
+  stats.lookup_ms += util::elapsed_ms(lookup_start);
   const Blob* object =
     entries && !entries->empty() ? entries->front().find_blob("object") : nullptr;
   if (!object) {
@@ -354,7 +348,7 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
 {
   auto lookup_start = Clock::now();
   auto entries = m_store->get(key, "graph");
-  stats.lookup_ms += ms_since(lookup_start);
+  stats.lookup_ms += util::elapsed_ms(lookup_start);
   if (!entries || entries->empty()) {
     ++stats.misses;
     return std::nullopt;
@@ -375,7 +369,7 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
   }
   auto load_start = Clock::now();
   auto executable = load_executable(graph, std::move(*plan), *keys, library->data, key);
-  stats.load_ms += ms_since(load_start);
+  stats.load_ms += util::elapsed_ms(load_start);
   if (!executable) {
     util::warn_once("graph-load", fmt::format("a cached graph library could not be loaded, "
                                               "compiling instead: {}",
@@ -393,12 +387,12 @@ Runtime::prepare(const Graph& graph, FunctionStats& stats)
   auto key_start = Clock::now();
   auto builder = graph_key(graph);
   if (!builder) {
-    stats.key_ms += ms_since(key_start);
+    stats.key_ms += util::elapsed_ms(key_start);
     return Prepared{nullptr, fmt::format("no usable C++ compiler: {}", builder.error().message),
                     Key{}};
   }
   const Key key = builder->build();
-  stats.key_ms += ms_since(key_start);
+  stats.key_ms += util::elapsed_ms(key_start);
   {
     std::lock_guard lock(m_mutex);
     if (auto found = m_executables.find(key); found != m_executables.end()) {
@@ -438,7 +432,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
   }
   auto plan_start = Clock::now();
   Plan plan = plan_graph(graph);
-  const double plan_ms = ms_since(plan_start);
+  const double plan_ms = util::elapsed_ms(plan_start);
   stats.compile_ms += plan_ms;
 
   auto key_start = Clock::now();
@@ -448,7 +442,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
     builders.push_back(kernel_key(spec, **tools));
     keys.push_back(builders.back().build());
   }
-  stats.key_ms += ms_since(key_start);
+  stats.key_ms += util::elapsed_ms(key_start);
 
   uint64_t kernels_ms = 0; // what compiling this graph's kernels cost (those compiled here)
   std::vector<std::optional<Bytes>> objects(plan.kernels.size());
@@ -487,6 +481,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
         }));
     }
     std::vector<CompiledKernel> compiled;
+    compiled.reserve(futures.size());
     for (auto& future : futures) {
       compiled.push_back(future.get());
     }
@@ -525,6 +520,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
 
   // One library for the whole graph: a warm start loads it with a single dlopen.
   std::vector<Bytes> all_objects;
+  all_objects.reserve(objects.size());
   for (auto& object : objects) {
     all_objects.push_back(*object);
   }
@@ -532,7 +528,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
   auto library = link_library(all_objects, **tools, scratch->path(), link_ms);
   progress.advance();
   progress.finish();
-  stats.compile_ms += ms_since(compile_start);
+  stats.compile_ms += util::elapsed_ms(compile_start);
   if (!library) {
     prepared.failure = library.error().message;
     return prepared;
@@ -540,7 +536,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
   const std::string plan_json = plan.to_json();
   auto load_start = Clock::now();
   auto executable = load_executable(graph, std::move(plan), keys, *library, prepared.graph_key);
-  stats.load_ms += ms_since(load_start);
+  stats.load_ms += util::elapsed_ms(load_start);
   if (!executable) {
     prepared.failure =
       fmt::format("the compiled kernels could not be loaded: {}", executable.error().message);

@@ -209,6 +209,7 @@ Toolchain::link(const std::vector<std::filesystem::path>& objects,
                 const std::filesystem::path& working_directory) const
 {
   std::vector<std::string> arguments;
+  arguments.reserve(objects.size() + 2);
   for (const auto& object : objects) {
     arguments.push_back(object.string());
   }

@@ -39,8 +39,8 @@ Progress::finish()
 {
   std::lock_guard lock(m_mutex);
   if (m_drawn) {
-    std::fputs("\r\033[K", stderr);
-    std::fflush(stderr);
+    (void)std::fputs("\r\033[K", stderr);
+    (void)std::fflush(stderr);
     m_drawn = false;
   }
   m_enabled = false;
@@ -55,7 +55,7 @@ Progress::draw_locked()
   const double seconds =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
   fmt::print(stderr, "\r\033[K{} {}/{} ({:.1f} s)", m_label, m_done, m_total, seconds);
-  std::fflush(stderr);
+  (void)std::fflush(stderr);
   m_drawn = true;
 }
 

@@ -54,13 +54,13 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b);
 Tensor cast(const Tensor& x, DType dtype);
 
 // No axes: every axis. Negative axes count from the end.
-Tensor sum(const Tensor& x, std::optional<std::vector<int64_t>> axes = std::nullopt,
+Tensor sum(const Tensor& x, const std::optional<std::vector<int64_t>>& axes = std::nullopt,
            bool keepdim = false);
-Tensor mean(const Tensor& x, std::optional<std::vector<int64_t>> axes = std::nullopt,
+Tensor mean(const Tensor& x, const std::optional<std::vector<int64_t>>& axes = std::nullopt,
             bool keepdim = false);
-Tensor max(const Tensor& x, std::optional<std::vector<int64_t>> axes = std::nullopt,
+Tensor max(const Tensor& x, const std::optional<std::vector<int64_t>>& axes = std::nullopt,
            bool keepdim = false);
-Tensor min(const Tensor& x, std::optional<std::vector<int64_t>> axes = std::nullopt,
+Tensor min(const Tensor& x, const std::optional<std::vector<int64_t>>& axes = std::nullopt,
            bool keepdim = false);
 
 Tensor matmul(const Tensor& a, const Tensor& b);
