@@ -460,8 +460,9 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
     prepared.failure = scratch.error().message;
     return prepared;
   }
-  util::Progress progress(fmt::format("jitcache: compiling {}", graph.name), missing.size() + 1,
-                          m_options.show_progress);
+  util::Progress progress(fmt::format("jitcache: {}: compiling {} kernel{} and linking", graph.name,
+                                      missing.size(), missing.size() == 1 ? "" : "s"),
+                          missing.size() + 1, m_options.show_progress);
   if (!missing.empty()) {
     {
       std::lock_guard lock(m_mutex);
