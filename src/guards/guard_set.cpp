@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
 #include <optional>
 
 namespace jitcache::guards {
@@ -114,7 +116,28 @@ void
 GuardSet::add(Item item)
 {
   m_items.push_back(std::move(item));
+  m_check_order.push_back(static_cast<uint32_t>(m_items.size() - 1));
   compile();
+}
+
+void
+GuardSet::order_checks(std::span<const uint64_t> failures)
+{
+  auto count = [&](uint32_t item) { return item < failures.size() ? failures[item] : 0; };
+  std::stable_sort(m_check_order.begin(), m_check_order.end(),
+                   [&](uint32_t a, uint32_t b) { return count(a) > count(b); });
+  compile();
+}
+
+std::optional<uint32_t>
+GuardSet::failing_item(std::span<const ArgView> args) const
+{
+  std::array<int64_t, k_max_symbols> symbols{};
+  const auto failed = first_failure(args, symbols);
+  if (failed < 0) {
+    return std::nullopt;
+  }
+  return m_steps[static_cast<size_t>(failed)].item;
 }
 
 void
@@ -147,13 +170,14 @@ GuardSet::add_relation(ShapeExpr relation)
   add(std::move(relation));
 }
 
-// Tensor, alignment and scalar steps in item order, then relations, once every symbol is bound.
+// Tensor, alignment and scalar steps in check order, then relations, once every symbol is
+// bound. Whichever tensor item names a symbol first binds it, so any order is valid.
 void
 GuardSet::compile()
 {
   m_steps.clear();
   std::array<bool, k_max_symbols> bound{};
-  for (uint32_t i = 0; i < m_items.size(); ++i) {
+  for (const uint32_t i : m_check_order) {
     const auto& item = m_items[i];
     if (const auto* tensor = std::get_if<TensorGuard>(&item)) {
       const uint8_t arg = tensor->arg;
@@ -189,7 +213,7 @@ GuardSet::compile()
       m_steps.push_back({StepKind::real_value, real->arg, 0, i, 0, real->value});
     }
   }
-  for (uint32_t i = 0; i < m_items.size(); ++i) {
+  for (const uint32_t i : m_check_order) {
     if (std::holds_alternative<ShapeExpr>(m_items[i])) {
       m_steps.push_back({StepKind::relation, 0, 0, i, 0, 0});
     }
@@ -417,6 +441,8 @@ GuardSet::parse(std::string_view text)
       return reader.error("unexpected text after the guard");
     }
   }
+  set.m_check_order.resize(set.m_items.size());
+  std::iota(set.m_check_order.begin(), set.m_check_order.end(), 0U);
   set.compile();
   return set;
 }

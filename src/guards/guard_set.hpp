@@ -19,6 +19,7 @@
 #include <jitcache/arg_view.hpp>
 #include <jitcache/error.hpp>
 
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -73,6 +74,11 @@ public:
   std::string to_string() const;
 
   bool check(std::span<const ArgView> args) const;
+  // The index of the first item that fails (in check order), if any: for counting failures.
+  std::optional<uint32_t> failing_item(std::span<const ArgView> args) const;
+  // Fail fast: checks items with more failures first (`failures` has one count per item).
+  // Relations stay last, after every size they read is bound; the text form keeps its order.
+  void order_checks(std::span<const uint64_t> failures);
   // Why check() fails: the failing item's text and the values it saw; empty when it passes.
   std::string explain(std::span<const ArgView> args) const;
 
@@ -128,6 +134,7 @@ private:
   int64_t first_failure(std::span<const ArgView> args, std::span<int64_t> symbols) const;
 
   std::vector<Item> m_items;
+  std::vector<uint32_t> m_check_order; // item indices, in the order their steps run
   std::vector<Step> m_steps;
 };
 

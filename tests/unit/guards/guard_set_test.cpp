@@ -179,3 +179,30 @@ TEST(GuardSet, AgreesWithADirectEvaluationOnRandomCalls)
 
 } // namespace
 } // namespace jitcache::guards
+
+namespace jitcache::guards {
+namespace {
+
+TEST(GuardSet, ChecksThatFailOftenRunFirst)
+{
+  auto set = *GuardSet::parse("a0 dtype 0 sizes [s0]; a1 dtype 0 sizes [s0]; s0 > 2");
+  TensorArg a{0, {2}, {1}};
+  TensorArg b{0, {3}, {1}};
+  const std::vector<ArgView> args = {a.view(), b.view()};
+  EXPECT_EQ(set.failing_item(args), 1u); // a0 binds s0 = 2, a1 disagrees
+  const std::vector<uint64_t> failures = {0, 0, 5};
+  set.order_checks(failures);
+  // The relation still runs after its sizes are bound, so the answers do not change.
+  EXPECT_EQ(set.failing_item(args), 1u);
+  const std::vector<uint64_t> second_first = {0, 9, 0};
+  set.order_checks(second_first);
+  EXPECT_EQ(set.failing_item(args), 0u); // a1 now binds s0 = 3, a0 disagrees
+  EXPECT_FALSE(set.check(args));
+  TensorArg c{0, {3}, {1}};
+  const std::vector<ArgView> passing = {c.view(), b.view()};
+  EXPECT_TRUE(set.check(passing));
+  EXPECT_EQ(set.to_string(), "a0 dtype 0 sizes [s0]; a1 dtype 0 sizes [s0]; s0 > 2");
+}
+
+} // namespace
+} // namespace jitcache::guards
