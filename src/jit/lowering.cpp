@@ -4,6 +4,7 @@
 #include "jit/graph_builder.hpp"
 #include "jit/parser.hpp"
 #include "jit/program.hpp"
+#include "jit/run_lines.hpp"
 
 #include <fmt/format.h>
 
@@ -57,7 +58,7 @@ public:
       result.functions.push_back(std::move(*graph));
     }
     for (const auto& run : m_program.runs) {
-      auto line = lower_run(run, result);
+      auto line = lower_run_line(m_source, run, result);
       if (!line) {
         return std::unexpected(line.error());
       }
@@ -653,78 +654,6 @@ private:
     return std::vector<Value>(outputs->begin(), outputs->end());
   }
 
-public:
-  Expected<RunLine>
-  lower_run(const syntax::Run& run, const Program& program)
-  {
-    const Graph* graph = program.find(run.function);
-    if (!graph) {
-      return error(run.location, fmt::format("unknown function '{}'", run.function),
-                   run.function.size());
-    }
-    RunLine line{run.function, {}, run.repeat, run.location};
-    line.inputs.resize(graph->parameters.size());
-    std::vector<bool> given(graph->parameters.size(), false);
-    for (const auto& argument : run.arguments) {
-      auto index =
-        std::find(graph->parameter_names.begin(), graph->parameter_names.end(), argument.name) -
-        graph->parameter_names.begin();
-      if (static_cast<size_t>(index) == graph->parameter_names.size()) {
-        return error(argument.location,
-                     fmt::format("{} has no parameter '{}'", run.function, argument.name),
-                     argument.name.size());
-      }
-      if (given[index]) {
-        return error(argument.location, fmt::format("'{}' is given twice", argument.name),
-                     argument.name.size());
-      }
-      for (const auto& dim : argument.type.dims) {
-        if (!dim.dim.is_static()) {
-          return error(dim.location, "a run line needs sizes, not names", dim.dim.symbol.size());
-        }
-      }
-      given[index] = true;
-      line.inputs[index] = argument.type.tensor_type();
-      // Check this argument with those given before it, so the error points at it.
-      if (auto problem = check_partial(*graph, line.inputs, given)) {
-        return error(argument.type.location, *problem, to_string(argument.type.dtype).size());
-      }
-    }
-    for (size_t i = 0; i < given.size(); ++i) {
-      if (!given[i]) {
-        return error(
-          run.location,
-          fmt::format("missing argument '{}' of {}", graph->parameter_names[i], run.function),
-          run.function.size());
-      }
-    }
-    return line;
-  }
-
-private:
-  // Checks the arguments given so far against the signature.
-  static std::optional<std::string>
-  check_partial(const Graph& graph, const std::vector<TensorType>& inputs,
-                const std::vector<bool>& given)
-  {
-    Graph partial;
-    partial.name = graph.name;
-    std::vector<TensorType> types;
-    for (size_t i = 0; i < given.size(); ++i) {
-      if (given[i]) {
-        partial.parameters.push_back(static_cast<ValueId>(partial.nodes.size()));
-        partial.parameter_names.push_back(graph.parameter_names[i]);
-        partial.nodes.push_back(graph.node(graph.parameters[i]));
-        types.push_back(inputs[i]);
-      }
-    }
-    auto bound = bind_arguments(partial, types);
-    if (!bound) {
-      return bound.error().message;
-    }
-    return std::nullopt;
-  }
-
   const SourceText& m_source;
   const syntax::Program& m_program;
   std::map<std::string, const syntax::Function*, std::less<>> m_functions;
@@ -741,28 +670,6 @@ parse_program(const SourceText& source)
     return std::unexpected(tree.error());
   }
   return Lowering(source, *tree).lower();
-}
-
-} // namespace jitcache::jit
-
-namespace jitcache::jit {
-
-Expected<RunLine>
-parse_call(const Program& program, std::string_view function,
-           const std::vector<std::string>& inputs)
-{
-  std::string text = fmt::format("run {}({})\n", function, fmt::join(inputs, ", "));
-  const SourceText source{"--input", text};
-  auto tree = parse_syntax(source);
-  if (!tree) {
-    return std::unexpected(tree.error());
-  }
-  if (tree->runs.size() != 1 || !tree->functions.empty()) {
-    return make_error(
-      ErrorCode::invalid_argument,
-      fmt::format("--input values must look like NAME=f32[2, 3], got: {}", fmt::join(inputs, " ")));
-  }
-  return Lowering(source, *tree).lower_run(tree->runs.front(), program);
 }
 
 } // namespace jitcache::jit
