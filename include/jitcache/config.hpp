@@ -27,6 +27,7 @@ struct Config {
   std::string cxx = "c++";                    // the reference JIT's compiler command
   std::string cxxflags = "-O2 -fPIC -shared"; // its flags, split at white space
   uint32_t compile_timeout_s = 300;           // a compile running longer is stopped
+  uint32_t compile_jobs = 0;                  // kernels compiled at once; 0: one per core
 
   // For each key, where its value came from: "default", "environment JITCACHE_X",
   // "/path/jitcache.conf:3" or "option".

@@ -159,6 +159,16 @@ definitions()
        return {};
      },
      [](const Config& config) { return fmt::format("{}", config.compile_timeout_s); }},
+    {{"compile_jobs", "JITCACHE_COMPILE_JOBS", "0", "Kernels compiled at once; 0: one per core."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto value = parse_int<uint32_t>(text, 0, 1024);
+       if (!value) {
+         return std::unexpected(value.error());
+       }
+       config.compile_jobs = *value;
+       return {};
+     },
+     [](const Config& config) { return fmt::format("{}", config.compile_jobs); }},
     {{"log_level", "JITCACHE_LOG", "warning", "Logging to stderr: error, warning, info or debug."},
      [](Config& config, std::string_view text) -> Expected<void> {
        auto level = util::parse_log_level(text);

@@ -467,7 +467,10 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
     {
       std::lock_guard lock(m_mutex);
       if (!m_pool) {
-        m_pool = std::make_unique<util::ThreadPool>(m_options.threads); // only when compiling
+        // Only when compiling; 0 threads is one per core.
+        const size_t threads =
+          m_options.threads != 0 ? m_options.threads : m_options.config.compile_jobs;
+        m_pool = std::make_unique<util::ThreadPool>(threads);
       }
     }
     std::vector<std::future<CompiledKernel>> futures;

@@ -20,9 +20,9 @@
 #include "storage/local/local_store.hpp"
 #include "util/progress.hpp"
 #include "util/thread_pool.hpp"
-#include <jitcache/jit/function_stats.hpp>
 
 #include <jitcache/config.hpp>
+#include <jitcache/jit/function_stats.hpp>
 
 #include <memory>
 #include <mutex>
@@ -35,7 +35,7 @@ struct RuntimeOptions {
   Config config;
   bool use_cache = true; // false: no persistent lookups or writes (--no-cache)
   bool show_progress = util::Progress::stderr_is_terminal();
-  size_t threads = 0; // compile threads; 0: one per core
+  size_t threads = 0; // compile threads; 0: config.compile_jobs
 };
 
 struct Prepared {
