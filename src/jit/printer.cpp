@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
 namespace jitcache::jit {
 
@@ -66,10 +65,15 @@ private:
   void
   name_parameters()
   {
-    static const std::regex value_name("v[0-9]+");
+    // Values print as v<N>; a parameter spelled like one would be ambiguous. The canonical
+    // form (the graph key's hot path) renames every parameter and needs no check.
+    auto looks_like_value = [](const std::string& n) {
+      return n.size() > 1 && n[0] == 'v' &&
+             std::all_of(n.begin() + 1, n.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
     const bool clash =
-      std::any_of(m_graph.parameter_names.begin(), m_graph.parameter_names.end(),
-                  [](const std::string& n) { return std::regex_match(n, value_name); });
+      !m_options.canonical &&
+      std::any_of(m_graph.parameter_names.begin(), m_graph.parameter_names.end(), looks_like_value);
     for (size_t i = 0; i < m_graph.parameters.size(); ++i) {
       m_parameter_names[m_graph.parameters[i]] =
         m_options.canonical || clash ? fmt::format("p{}", i) : m_graph.parameter_names[i];

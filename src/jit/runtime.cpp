@@ -410,7 +410,7 @@ Runtime::prepare(const Graph& graph, FunctionStats& stats)
     prepared = prepare_from_graph_entry(graph, key, stats);
   }
   if (!prepared) {
-    prepared = compile_graph(graph, *builder, cacheable, stats);
+    prepared = compile_graph(graph, *builder, key, cacheable, stats);
   }
   if (prepared->executable) {
     std::lock_guard lock(m_mutex);
@@ -420,11 +420,11 @@ Runtime::prepare(const Graph& graph, FunctionStats& stats)
 }
 
 Prepared
-Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool cacheable,
-                       FunctionStats& stats)
+Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, const Key& key,
+                       bool cacheable, FunctionStats& stats)
 {
   Prepared prepared;
-  prepared.graph_key = graph_builder.build();
+  prepared.graph_key = key;
   auto tools = toolchain();
   if (!tools) {
     prepared.failure = fmt::format("no usable C++ compiler: {}", tools.error().message);
@@ -476,10 +476,10 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, bool
     std::vector<std::future<CompiledKernel>> futures;
     for (size_t n = 0; n < missing.size(); ++n) {
       const auto* spec = &plan.kernels[missing[n]];
-      const auto* key = &keys[missing[n]];
+      const auto* kernel_key = &keys[missing[n]];
       futures.push_back(
-        m_pool->submit([spec, key, tools = *tools, dir = scratch->path(), n, &progress] {
-          auto compiled = compile_kernel(*spec, *key, *tools, dir, n);
+        m_pool->submit([spec, kernel_key, tools = *tools, dir = scratch->path(), n, &progress] {
+          auto compiled = compile_kernel(*spec, *kernel_key, *tools, dir, n);
           progress.advance();
           return compiled;
         }));

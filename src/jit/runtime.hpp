@@ -68,8 +68,8 @@ private:
   std::optional<Bytes> find_kernel_object(const Key& key, bool use_store, FunctionStats& stats);
   std::optional<Prepared> prepare_from_graph_entry(const Graph& graph, const Key& key,
                                                    FunctionStats& stats);
-  Prepared compile_graph(const Graph& graph, const KeyBuilder& key, bool cacheable,
-                         FunctionStats& stats);
+  Prepared compile_graph(const Graph& graph, const KeyBuilder& builder, const Key& key,
+                         bool cacheable, FunctionStats& stats);
 
   RuntimeOptions m_options;
   std::unique_ptr<storage::local::LocalStore> m_store;

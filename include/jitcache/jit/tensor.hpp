@@ -33,7 +33,7 @@ public:
   bool
   defined() const
   {
-    return m_data != nullptr || m_trace != nullptr || (m_storage != nullptr);
+    return m_data != nullptr || m_trace != nullptr; // owned storage always sets m_data
   }
   bool
   traced() const
