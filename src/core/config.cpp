@@ -169,6 +169,43 @@ definitions()
        return {};
      },
      [](const Config& config) { return fmt::format("{}", config.compile_jobs); }},
+    {{"recompile_limit", "JITCACHE_RECOMPILE_LIMIT", "8",
+      "Recompiles one function may make before it runs only what is compiled."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto value = parse_int<uint32_t>(text, 0, 1000000);
+       if (!value) {
+         return std::unexpected(value.error());
+       }
+       config.recompile_limit = *value;
+       return {};
+     },
+     [](const Config& config) { return fmt::format("{}", config.recompile_limit); }},
+    {{"accumulated_recompile_limit", "JITCACHE_ACCUMULATED_RECOMPILE_LIMIT", "256",
+      "Recompiles all functions of a process may make together."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto value = parse_int<uint32_t>(text, 0, 100000000);
+       if (!value) {
+         return std::unexpected(value.error());
+       }
+       config.accumulated_recompile_limit = *value;
+       return {};
+     },
+     [](const Config& config) { return fmt::format("{}", config.accumulated_recompile_limit); }},
+    {{"kernel_cache_entries", "JITCACHE_KERNEL_CACHE_ENTRIES", "4096",
+      "Compiled kernels the in-memory kernel spec cache keeps (least recently used go first)."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto value = parse_int<uint32_t>(text, 1, 100000000);
+       if (!value) {
+         return std::unexpected(value.error());
+       }
+       config.kernel_cache_entries = *value;
+       return {};
+     },
+     [](const Config& config) { return fmt::format("{}", config.kernel_cache_entries); }},
+    {{"assume_static_by_default", "JITCACHE_ASSUME_STATIC_BY_DEFAULT", "true",
+      "Compile sizes as constants until one is seen to change; false: dynamic from the start."},
+     bool_key(&Config::assume_static_by_default),
+     show_bool(&Config::assume_static_by_default)},
     {{"log_level", "JITCACHE_LOG", "warning", "Logging to stderr: error, warning, info or debug."},
      [](Config& config, std::string_view text) -> Expected<void> {
        auto level = util::parse_log_level(text);

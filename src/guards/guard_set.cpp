@@ -1,5 +1,7 @@
 #include "guards/guard_set.hpp"
 
+#include "guards/call_signature.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -170,12 +172,74 @@ GuardSet::add_relation(ShapeExpr relation)
   add(std::move(relation));
 }
 
+void
+GuardSet::add_arity(uint32_t count)
+{
+  add(Arity{count});
+}
+
+std::optional<uint64_t>
+GuardSet::static_signature() const
+{
+  const Arity* arity = nullptr;
+  for (const auto& item : m_items) {
+    if (const auto* found = std::get_if<Arity>(&item)) {
+      arity = found;
+    }
+  }
+  if (arity == nullptr) {
+    return std::nullopt;
+  }
+  // The views a call would present, rebuilt from the items; each argument fixed exactly once.
+  std::vector<ArgView> views(arity->count);
+  std::vector<bool> fixed(arity->count, false);
+  std::vector<std::vector<int64_t>> sizes(arity->count);
+  for (const auto& item : m_items) {
+    if (const auto* tensor = std::get_if<TensorGuard>(&item)) {
+      if (tensor->arg >= arity->count || fixed[tensor->arg]) {
+        return std::nullopt;
+      }
+      for (const auto& size : tensor->sizes) {
+        if (size.kind != DimGuard::Kind::fixed) {
+          return std::nullopt;
+        }
+        sizes[tensor->arg].push_back(size.value);
+      }
+      views[tensor->arg] =
+        ArgView::tensor(tensor->dtype, static_cast<uint8_t>(tensor->sizes.size()),
+                        sizes[tensor->arg].data(), nullptr, nullptr);
+      fixed[tensor->arg] = true;
+    } else if (const auto* integer = std::get_if<IntegerValue>(&item)) {
+      if (integer->arg >= arity->count || fixed[integer->arg]) {
+        return std::nullopt;
+      }
+      views[integer->arg] = ArgView::of_integer(integer->value);
+      fixed[integer->arg] = true;
+    } else if (const auto* real = std::get_if<RealValue>(&item)) {
+      if (real->arg >= arity->count || fixed[real->arg]) {
+        return std::nullopt;
+      }
+      views[real->arg] = ArgView::of_real(real->value);
+      fixed[real->arg] = true;
+    }
+  }
+  if (std::find(fixed.begin(), fixed.end(), false) != fixed.end()) {
+    return std::nullopt;
+  }
+  return call_signature(views);
+}
+
 // Tensor, alignment and scalar steps in check order, then relations, once every symbol is
 // bound. Whichever tensor item names a symbol first binds it, so any order is valid.
 void
 GuardSet::compile()
 {
   m_steps.clear();
+  for (const uint32_t i : m_check_order) {
+    if (const auto* arity = std::get_if<Arity>(&m_items[i])) {
+      m_steps.push_back({StepKind::arity, 0, 0, i, arity->count, 0});
+    }
+  }
   std::array<bool, k_max_symbols> bound{};
   for (const uint32_t i : m_check_order) {
     const auto& item = m_items[i];
@@ -231,6 +295,12 @@ GuardSet::first_failure(std::span<const ArgView> args, std::span<int64_t> symbol
       }
       continue;
     }
+    if (step.kind == StepKind::arity) {
+      if (args.size() != static_cast<size_t>(step.value)) {
+        return static_cast<int64_t>(s);
+      }
+      continue;
+    }
     if (step.arg >= args.size()) {
       return static_cast<int64_t>(s);
     }
@@ -281,6 +351,9 @@ GuardSet::explain(std::span<const ArgView> args) const
   }
   const Step& step = m_steps[static_cast<size_t>(failed)];
   const auto text = item_text(m_items[step.item]);
+  if (step.kind == StepKind::arity) {
+    return fmt::format("{}: the call has {} arguments", text, args.size());
+  }
   if (step.kind != StepKind::relation && step.arg >= args.size()) {
     return fmt::format("{}: the call has only {} arguments", text, args.size());
   }
@@ -337,6 +410,9 @@ GuardSet::item_text(const Item& item)
     }
     return fmt::format("a{} == {}", real->arg, text);
   }
+  if (const auto* arity = std::get_if<Arity>(&item)) {
+    return fmt::format("args {}", arity->count);
+  }
   return std::get<ShapeExpr>(item).to_string();
 }
 
@@ -375,6 +451,16 @@ GuardSet::parse(std::string_view text)
       }
       return make_error(ErrorCode::invalid_argument,
                         fmt::format("guard set '{}': an empty item", text));
+    }
+    if (item.starts_with("args ")) {
+      ItemReader reader(item);
+      reader.accept("args");
+      auto count = reader.number<uint32_t>();
+      if (!count || !reader.done()) {
+        return reader.error("expected 'args N'");
+      }
+      set.m_items.emplace_back(Arity{*count});
+      continue;
     }
     if (!(item.size() > 1 && item[0] == 'a' && std::isdigit(static_cast<unsigned char>(item[1])))) {
       auto relation = ShapeExpr::parse(item);

@@ -8,6 +8,7 @@
 //   a1 aligned 16                                  a tensor's data pointer alignment in bytes
 //   a2 == 3        a3 == 0.5                       an integer or real scalar's value
 //   s0 % 16 == 0                                   a ShapeExpr over the size symbols
+//   args 3                                         the call has exactly 3 arguments
 // The first appearance of a symbol in a tensor item binds it; later ones must be equal.
 //
 // A set compiles into a flat list of steps over a fixed array of symbol values: a check
@@ -68,6 +69,7 @@ public:
   void add_integer(uint8_t arg, int64_t value);
   void add_real(uint8_t arg, double value);
   void add_relation(ShapeExpr relation);
+  void add_arity(uint32_t count);
 
   // Reads the text form; errors name the item and the offset within it.
   static Expected<GuardSet> parse(std::string_view text);
@@ -81,6 +83,11 @@ public:
   void order_checks(std::span<const uint64_t> failures);
   // Why check() fails: the failing item's text and the values it saw; empty when it passes.
   std::string explain(std::span<const ArgView> args) const;
+
+  // For a set that fixes the argument count, each argument's kind and every tensor's dtype
+  // and sizes (and each scalar's value): the call_signature() of every call it admits.
+  // Such a set is "static" and a function cache can find it by hash.
+  std::optional<uint64_t> static_signature() const;
 
   size_t
   item_count() const
@@ -101,9 +108,13 @@ private:
     uint8_t arg = 0;
     double value = 0;
   };
-  using Item = std::variant<TensorGuard, Alignment, IntegerValue, RealValue, ShapeExpr>;
+  struct Arity {
+    uint32_t count = 0;
+  };
+  using Item = std::variant<TensorGuard, Alignment, IntegerValue, RealValue, ShapeExpr, Arity>;
 
   enum class StepKind : uint8_t {
+    arity,
     tensor_kind,
     integer_kind,
     real_kind,

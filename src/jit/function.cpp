@@ -1,19 +1,16 @@
-// jit::function's type-independent half: specializations by input dtypes and sizes, tracing,
-// and running through the default runtime.
+// jit::function's type-independent half: tracing a call into a graph and dispatching calls
+// through a level-0 Dispatcher on the default runtime.
 #include "jit/default_runtime.hpp"
-#include "jit/interpreter.hpp"
+#include "jit/dispatcher.hpp"
 #include "jit/program.hpp"
+#include "jit/specialize.hpp"
 #include "jit/trace_session.hpp"
-#include "util/log.hpp"
+#include "util/clock.hpp"
 
 #include <jitcache/jit/function.hpp>
 
-#include "util/clock.hpp"
-
 #include <fmt/format.h>
 
-#include <chrono>
-#include <map>
 #include <mutex>
 #include <stdexcept>
 
@@ -21,38 +18,60 @@ namespace jitcache::jit::detail {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// What a specialization is keyed by in memory: each input's dtype and sizes.
-std::string
-signature_of(std::span<const Tensor> inputs)
+dispatch::Strategy
+internal(Strategy strategy)
 {
-  std::string signature;
-  for (const auto& input : inputs) {
-    signature += describe(input);
-    signature += ';';
+  switch (strategy) {
+  case Strategy::compile: return dispatch::Strategy::compile;
+  case Strategy::run_only: return dispatch::Strategy::run_only;
+  case Strategy::skip: return dispatch::Strategy::skip;
   }
-  return signature;
+  return dispatch::Strategy::compile;
 }
 
-struct Specialization {
-  Graph graph;
-  std::shared_ptr<const Executable> executable; // empty: runs on the interpreter
-};
+DispatchOptions
+options_from_config()
+{
+  auto config = load_config();
+  return config ? DispatchOptions::from(*config) : DispatchOptions{};
+}
+
+// Runs `body` on symbolic tensors of `types` and returns the graph it recorded.
+Graph
+trace(const std::string& name, const std::vector<TensorType>& types, const FunctionCore::Body& body)
+{
+  auto session = std::make_shared<TraceSession>(name);
+  std::vector<Tensor> symbolic;
+  for (size_t i = 0; i < types.size(); ++i) {
+    symbolic.push_back(
+      session->tensor(session->builder().parameter(fmt::format("arg{}", i), types[i])));
+  }
+  std::vector<ValueId> outputs;
+  for (const auto& output : body(symbolic)) {
+    if (!output.traced() || output.trace()->session != session) {
+      throw std::invalid_argument(
+        fmt::format("jit::function {}: every result must be computed from the arguments", name));
+    }
+    outputs.push_back(output.trace()->id);
+  }
+  return session->builder().finish(std::move(outputs));
+}
 
 } // namespace
 
 struct FunctionCore::State {
+  explicit State(std::string function_name)
+    : name(std::move(function_name)),
+      dispatcher(name, default_runtime(), options_from_config(), /*traced=*/true)
+  {
+  }
   std::string name;
-  mutable std::mutex mutex;
-  std::map<std::string, std::shared_ptr<Specialization>> specializations;
+  Dispatcher dispatcher;
+  mutable std::mutex mutex; // guards stats
   FunctionStats stats;
 };
 
-FunctionCore::FunctionCore(std::string name) : m_state(std::make_unique<State>())
-{
-  m_state->name = std::move(name);
-}
+FunctionCore::FunctionCore(std::string name) : m_state(std::make_unique<State>(std::move(name))) {}
 
 FunctionCore::~FunctionCore() = default;
 
@@ -61,6 +80,25 @@ FunctionCore::stats() const
 {
   std::lock_guard lock(m_state->mutex);
   return m_state->stats;
+}
+
+void
+FunctionCore::mark_dynamic(size_t arg, size_t dim)
+{
+  m_state->dispatcher.mark_dynamic(arg, dim);
+}
+
+void
+FunctionCore::set_strategy(Strategy strategy, std::optional<Strategy> recursive)
+{
+  m_state->dispatcher.set_strategy(internal(strategy),
+                                   recursive ? std::optional(internal(*recursive)) : std::nullopt);
+}
+
+std::vector<std::string>
+FunctionCore::recompile_reasons() const
+{
+  return m_state->dispatcher.recompile_reasons();
 }
 
 std::vector<Tensor>
@@ -72,63 +110,32 @@ FunctionCore::call(std::span<const Tensor> inputs, const Body& body)
         fmt::format("jit::function {}: arguments must be tensors with data", m_state->name));
     }
   }
-  const auto signature = signature_of(inputs);
-  std::shared_ptr<Specialization> specialization;
-  FunctionStats delta;
-  {
-    std::lock_guard lock(m_state->mutex);
-    if (auto found = m_state->specializations.find(signature);
-        found != m_state->specializations.end()) {
-      specialization = found->second;
-      ++delta.memory_hits;
-    }
-  }
-  if (!specialization) {
-    // Trace: run the body on symbolic tensors with these dtypes and sizes.
-    const auto trace_start = Clock::now();
-    auto session = std::make_shared<TraceSession>(m_state->name);
-    std::vector<Tensor> symbolic;
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      const TensorType type = type_of(inputs[i]);
-      symbolic.push_back(
-        session->tensor(session->builder().parameter(fmt::format("arg{}", i), type)));
-    }
-    std::vector<ValueId> outputs;
-    for (const auto& output : body(symbolic)) {
-      if (!output.traced() || output.trace()->session != session) {
-        throw std::invalid_argument(fmt::format(
-          "jit::function {}: every result must be computed from the arguments", m_state->name));
+  const auto& name = m_state->name;
+  const Dispatcher::BuildGraph build = [&](std::span<const ArgView> args,
+                                           const dispatch::DynamicDims& dynamic) {
+    const auto types = traced_parameter_types(args, dynamic);
+    try {
+      return Expected<Graph>(trace(name, types, body));
+    } catch (const std::invalid_argument&) {
+      if (!dynamic.any()) {
+        throw;
       }
-      outputs.push_back(output.trace()->id);
+      // The body does not trace with symbolic sizes (it computes with a size, say): this
+      // call compiles with constants instead.
+      return Expected<Graph>(trace(name, traced_parameter_types(args, {}), body));
     }
-    specialization = std::make_shared<Specialization>();
-    specialization->graph = session->builder().finish(std::move(outputs));
-    ++delta.traces;
-    delta.trace_ms += util::elapsed_ms(trace_start);
-
-    auto prepared = default_runtime().prepare(specialization->graph, delta);
-    specialization->executable = prepared.executable;
-    if (!prepared.executable) {
-      delta.degraded = true;
-      util::warn_once("jit-function-" + m_state->name,
-                      fmt::format("jitcache: {}: {}; it runs on the interpreter", m_state->name,
-                                  prepared.failure));
-    }
-    std::lock_guard lock(m_state->mutex);
-    m_state->specializations.emplace(signature, specialization);
-  }
-  const auto execute_start = Clock::now();
-  auto results = specialization->executable ? specialization->executable->run(inputs)
-                                            : interpret(specialization->graph, inputs);
-  delta.execute_ms += util::elapsed_ms(execute_start);
-  ++delta.calls;
+  };
+  const Dispatcher::RunEager eager = [&](std::span<const Tensor> arguments) {
+    return Expected<std::vector<Tensor>>(body(arguments)); // eager ops, on the interpreter
+  };
+  FunctionStats delta;
+  auto results = m_state->dispatcher.call(inputs, build, eager, delta);
   {
     std::lock_guard lock(m_state->mutex);
     m_state->stats.add(delta);
   }
   if (!results) {
-    throw std::invalid_argument(
-      fmt::format("jit::function {}: {}", m_state->name, results.error().message));
+    throw std::invalid_argument(fmt::format("jit::function {}: {}", name, results.error().message));
   }
   return std::move(*results);
 }

@@ -87,7 +87,8 @@ tokenize(const SourceText& source)
       while (i < text.size() && is_digit(text[i])) {
         ++i;
       }
-      if (i < text.size() && text[i] == '.') {
+      // "1..64" is a range of integers, not the real "1." followed by ".64".
+      if (i < text.size() && text[i] == '.' && text.compare(i, 2, "..") != 0) {
         real = true;
         ++i;
         while (i < text.size() && is_digit(text[i])) {
@@ -115,7 +116,7 @@ tokenize(const SourceText& source)
       push(real ? TokenKind::real : TokenKind::integer, text.substr(begin, i - begin), location);
       continue;
     }
-    static constexpr std::array two_char = {"<=", ">=", "==", "!="};
+    static constexpr std::array two_char = {"<=", ">=", "==", "!=", ".."};
     bool matched = false;
     for (std::string_view op : two_char) {
       if (text.compare(i, 2, op) == 0) {
@@ -128,7 +129,7 @@ tokenize(const SourceText& source)
     if (matched) {
       continue;
     }
-    if (std::string_view("()[],:=+-*/@<>").find(c) == std::string_view::npos) {
+    if (std::string_view("()[]{},:=+-*/@<>").find(c) == std::string_view::npos) {
       return source_error(source, location, fmt::format("unexpected character '{}'", c));
     }
     if (c == '(' || c == '[') {

@@ -98,6 +98,9 @@ private:
                      parameter.name.size());
       }
       for (const auto& dim : parameter.type.dims) {
+        if (dim.sweep) {
+          return error(dim.location, "a size sweep {A..B} belongs in a run line, not a signature");
+        }
         if (dim.dim.is_static() && dim.dim.size < 0) {
           return error(dim.location, "a dimension cannot be negative");
         }

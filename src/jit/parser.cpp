@@ -149,6 +149,43 @@ private:
     return value;
   }
 
+  // "{" FIRST ".." LAST "}", the opening brace already read: every size from FIRST to LAST.
+  Expected<std::pair<int64_t, int64_t>>
+  parse_sweep(const Token& open)
+  {
+    const Token& first = next();
+    if (first.kind != TokenKind::integer) {
+      return error_at(first, fmt::format("expected the first size of a sweep like {{1..64}}, "
+                                         "found {}",
+                                         describe(first)));
+    }
+    auto low = parse_integer(first);
+    if (!low) {
+      return std::unexpected(low.error());
+    }
+    if (auto dots = expect_symbol(".."); !dots) {
+      return std::unexpected(dots.error());
+    }
+    const Token& last = next();
+    if (last.kind != TokenKind::integer) {
+      return error_at(last, fmt::format("expected the last size of a sweep like {{1..64}}, "
+                                        "found {}",
+                                        describe(last)));
+    }
+    auto high = parse_integer(last);
+    if (!high) {
+      return std::unexpected(high.error());
+    }
+    if (*high < *low) {
+      return error_at(open,
+                      fmt::format("a sweep's last size {} is below its first {}", *high, *low));
+    }
+    if (auto close = expect_symbol("}"); !close) {
+      return std::unexpected(close.error());
+    }
+    return std::pair{*low, *high};
+  }
+
   Expected<syntax::TypeSpec>
   parse_type()
   {
@@ -168,14 +205,20 @@ private:
     }
     while (!is_symbol("]")) {
       const Token& token = next();
-      if (token.kind == TokenKind::integer) {
+      if (token.kind == TokenKind::symbol && token.text == "{") {
+        auto sweep = parse_sweep(token);
+        if (!sweep) {
+          return std::unexpected(sweep.error());
+        }
+        type.dims.push_back({Dim::of(sweep->first), token.location, *sweep});
+      } else if (token.kind == TokenKind::integer) {
         auto value = parse_integer(token);
         if (!value) {
           return std::unexpected(value.error());
         }
-        type.dims.push_back({Dim::of(*value), token.location});
+        type.dims.push_back({Dim::of(*value), token.location, std::nullopt});
       } else if (token.kind == TokenKind::name) {
-        type.dims.push_back({Dim::named(token.text), token.location});
+        type.dims.push_back({Dim::named(token.text), token.location, std::nullopt});
       } else {
         return error_at(
           token, fmt::format("expected a dimension (a size or a name), found {}", describe(token)));

@@ -11,17 +11,30 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace jitcache::jit {
 
+// A run line's size sweep: input `input`'s dimension `dim` takes each size first..last.
+struct SizeSweep {
+  size_t input = 0;
+  size_t dim = 0;
+  int64_t first = 0;
+  int64_t last = 0;
+};
+
 struct RunLine {
   std::string function;
-  std::vector<TensorType> inputs; // by parameter index; static shapes
-  uint64_t repeat = 1;
+  std::vector<TensorType> inputs; // by parameter index; static shapes (a sweep's first size)
+  uint64_t repeat = 1;            // calls per size
   SourceLocation location;
+  std::optional<SizeSweep> sweep;
+
+  // The inputs of each call the line makes, in order (one list without a sweep).
+  std::vector<std::vector<TensorType>> calls() const;
 };
 
 struct Program {

@@ -3,12 +3,15 @@
 #include "jit/compare.hpp"
 #include "jit/interpreter.hpp"
 #include "jit/random_inputs.hpp"
+#include "jit/specialize.hpp"
 
 #include "util/clock.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
+#include <map>
+#include <memory>
 
 namespace jitcache::jit {
 
@@ -46,6 +49,7 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
 {
   const auto wall_start = Clock::now();
   RunReport report;
+  std::map<std::string, std::unique_ptr<Dispatcher>, std::less<>> dispatchers;
   for (size_t c = 0; c < calls.size(); ++c) {
     const auto& call = calls[c];
     const Graph* graph = program.find(call.function);
@@ -61,55 +65,71 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
       stats.trace_ms +=
         parse_ms / static_cast<double>(std::max<size_t>(program.functions.size(), 1));
     }
-    auto prepared = runtime.prepare(*graph, stats);
-    if (!prepared.executable && function.degraded_reason.empty()) {
-      function.degraded_reason = prepared.failure;
-      stats.degraded = true;
+    auto& dispatcher = dispatchers[call.function];
+    if (!dispatcher) {
+      dispatcher =
+        std::make_unique<Dispatcher>(call.function, runtime, options.dispatch, /*traced=*/false);
     }
+    const Dispatcher::BuildGraph build = [graph](std::span<const ArgView> args,
+                                                 const dispatch::DynamicDims& dynamic) {
+      return Expected<Graph>(specialize_graph(*graph, args, dynamic));
+    };
+    const Dispatcher::RunEager eager = [graph](std::span<const Tensor> inputs) {
+      return interpret(*graph, inputs);
+    };
     const uint64_t repeat = options.repeat.value_or(call.repeat);
-    if (repeat == 0) {
-      continue; // prepared only
-    }
-    std::vector<Tensor> inputs;
-    for (size_t i = 0; i < call.inputs.size(); ++i) {
-      inputs.push_back(random_tensor(call.inputs[i], options.seed * 1000003 + c * 1009 + i));
-    }
-    std::vector<Tensor> outputs;
-    for (uint64_t r = 0; r < repeat; ++r) {
-      auto start = Clock::now();
-      auto result =
-        prepared.executable ? prepared.executable->run(inputs) : interpret(*graph, inputs);
-      stats.execute_ms += util::elapsed_ms(start);
-      if (!result) {
-        return std::unexpected(result.error());
+    const auto sizes = call.calls();
+    for (size_t k = 0; k < sizes.size(); ++k) {
+      const auto& types = sizes[k];
+      if (repeat == 0) {
+        // Prepared only: no tensors are made.
+        std::vector<std::vector<int64_t>> shapes;
+        std::vector<ArgView> views;
+        arg_views_of(types, shapes, views);
+        auto prepared = dispatcher->prepare(views, build, stats);
+        if (!prepared) {
+          return std::unexpected(prepared.error());
+        }
+        continue;
       }
-      ++stats.calls;
-      if (r > 0) {
-        ++stats.memory_hits; // served by the specialization already compiled and loaded
+      std::vector<Tensor> inputs;
+      for (size_t i = 0; i < types.size(); ++i) {
+        inputs.push_back(random_tensor(types[i], options.seed * 1000003 + c * 1009 + k * 7 + i));
       }
-      outputs = std::move(*result);
-    }
-    if (options.check && prepared.executable && !outputs.empty()) {
-      auto expected = interpret(*graph, inputs);
-      if (!expected) {
-        return std::unexpected(expected.error());
+      std::vector<Tensor> outputs;
+      for (uint64_t r = 0; r < repeat; ++r) {
+        auto result = dispatcher->call(inputs, build, eager, stats);
+        if (!result) {
+          return std::unexpected(result.error());
+        }
+        outputs = std::move(*result);
       }
-      const auto comparison = compare_outputs(outputs, *expected);
-      function.max_abs_err = std::max(function.max_abs_err, comparison.max_abs_err);
-      function.max_rel_err = std::max(function.max_rel_err, comparison.max_rel_err);
-      if (!comparison.passed) {
-        function.check = "fail";
-        function.check_detail = comparison.first_mismatch;
-      } else if (function.check != "fail") {
-        function.check = "pass";
+      if (options.check && !stats.degraded && !outputs.empty()) {
+        auto expected = interpret(*graph, inputs);
+        if (!expected) {
+          return std::unexpected(expected.error());
+        }
+        const auto comparison = compare_outputs(outputs, *expected);
+        function.max_abs_err = std::max(function.max_abs_err, comparison.max_abs_err);
+        function.max_rel_err = std::max(function.max_rel_err, comparison.max_rel_err);
+        if (!comparison.passed) {
+          function.check = "fail";
+          function.check_detail = comparison.first_mismatch;
+        } else if (function.check != "fail") {
+          function.check = "pass";
+        }
       }
-    }
-    function.outputs.clear();
-    for (const auto& output : outputs) {
-      function.outputs.push_back(summarize(output));
+      function.outputs.clear();
+      for (const auto& output : outputs) {
+        function.outputs.push_back(summarize(output));
+      }
     }
   }
-  for (const auto& function : report.functions) {
+  for (auto& function : report.functions) {
+    if (auto found = dispatchers.find(function.name); found != dispatchers.end()) {
+      function.recompile_reasons = found->second->recompile_reasons();
+      function.degraded_reason = found->second->compile_failure();
+    }
     report.totals.add(function.stats);
     report.degraded = report.degraded || function.stats.degraded;
     report.check_failed = report.check_failed || function.check == "fail";

@@ -1,8 +1,10 @@
 // ProgramRunner: runs a program's calls (its `run` lines, or one call given on the command
-// line) through a Runtime, as `jitcache run` does: random inputs from a seed, each call
-// repeated, optionally checked against the interpreter, with per-function statistics.
+// line) as `jitcache run` does: through one Dispatcher per function (level 0, automatic
+// dynamic shapes) and the Runtime; random inputs from a seed, each call repeated, optionally
+// checked against the interpreter, with per-function statistics.
 #pragma once
 
+#include "jit/dispatcher.hpp"
 #include "jit/program.hpp"
 #include "jit/runtime.hpp"
 #include <jitcache/jit/function_stats.hpp>
@@ -17,6 +19,7 @@ struct RunOptions {
   uint64_t seed = 0;
   bool check = false;
   std::optional<uint64_t> repeat; // overrides each call's repeat count
+  DispatchOptions dispatch;       // strategy, recompile limits, dynamic shapes
 };
 
 struct FunctionReport {
@@ -25,9 +28,10 @@ struct FunctionReport {
   std::string check = "skipped"; // "pass", "fail" or "skipped"
   double max_abs_err = 0;
   double max_rel_err = 0;
-  std::string check_detail;         // the first mismatch when the check failed
-  std::string degraded_reason;      // why it ran on the interpreter
-  std::vector<std::string> outputs; // "f32[32, 10] sum=..." of the last call's outputs
+  std::string check_detail;                   // the first mismatch when the check failed
+  std::string degraded_reason;                // why it ran on the interpreter
+  std::vector<std::string> outputs;           // "f32[32, 10] sum=..." of the last call's outputs
+  std::vector<std::string> recompile_reasons; // the failing guard behind each recompile
 };
 
 struct RunReport {

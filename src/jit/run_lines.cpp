@@ -62,16 +62,31 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
       return error(argument.location, fmt::format("'{}' is given twice", argument.name),
                    argument.name.size());
     }
-    for (const auto& dim : argument.type.dims) {
+    for (size_t d = 0; d < argument.type.dims.size(); ++d) {
+      const auto& dim = argument.type.dims[d];
       if (!dim.dim.is_static()) {
         return error(dim.location, "a run line needs sizes, not names", dim.dim.symbol.size());
+      }
+      if (dim.sweep) {
+        if (line.sweep) {
+          return error(dim.location, "a run line may sweep one size only", 1);
+        }
+        line.sweep = SizeSweep{static_cast<size_t>(index), d, dim.sweep->first, dim.sweep->second};
       }
     }
     given[index] = true;
     line.inputs[index] = argument.type.tensor_type();
-    // Check this argument with those given before it, so the error points at it.
+    // Check this argument with those given before it, so the error points at it; a sweep at
+    // both ends of its range.
     if (auto problem = check_partial(*graph, line.inputs, given)) {
       return error(argument.type.location, *problem, to_string(argument.type.dtype).size());
+    }
+    if (line.sweep && line.sweep->input == static_cast<size_t>(index)) {
+      auto last = line.inputs;
+      last[index].shape[line.sweep->dim] = Dim::of(line.sweep->last);
+      if (auto problem = check_partial(*graph, last, given)) {
+        return error(argument.type.location, *problem, to_string(argument.type.dtype).size());
+      }
     }
   }
   for (size_t i = 0; i < given.size(); ++i) {
@@ -83,6 +98,20 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
     }
   }
   return line;
+}
+
+std::vector<std::vector<TensorType>>
+RunLine::calls() const
+{
+  if (!sweep) {
+    return {inputs};
+  }
+  std::vector<std::vector<TensorType>> all;
+  for (int64_t size = sweep->first; size <= sweep->last; ++size) {
+    all.push_back(inputs);
+    all.back()[sweep->input].shape[sweep->dim] = Dim::of(size);
+  }
+  return all;
 }
 
 Expected<RunLine>

@@ -5,6 +5,7 @@
 #include "jit/ir.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct Expr {
 struct DimSpec {
   Dim dim;
   SourceLocation location;
+  std::optional<std::pair<int64_t, int64_t>> sweep; // {FIRST..LAST} in a run line; dim is FIRST
 };
 
 struct TypeSpec {

@@ -20,6 +20,7 @@ void add_config_command(CLI::App&, const GlobalOptions&, Command&);
 void add_put_command(CLI::App&, const GlobalOptions&, Command&);
 void add_get_command(CLI::App&, const GlobalOptions&, Command&);
 void add_run_command(CLI::App&, const GlobalOptions&, Command&);
+void add_pgo_command(CLI::App&, const GlobalOptions&, Command&);
 } // namespace jitcache::cli
 
 namespace {
@@ -46,10 +47,10 @@ run(int argc, char** argv)
                  "else $XDG_CACHE_HOME/jitcache, else ~/.cache/jitcache)");
 
   Command chosen;
-  for (Registrar add :
-       {add_stats_command, add_zero_stats_command, add_ls_command, add_show_command,
-        add_explain_command, add_verify_command, add_trim_command, add_recount_command,
-        add_clear_command, add_config_command, add_put_command, add_get_command, add_run_command}) {
+  for (Registrar add : {add_stats_command, add_zero_stats_command, add_ls_command, add_show_command,
+                        add_explain_command, add_verify_command, add_trim_command,
+                        add_recount_command, add_clear_command, add_config_command, add_put_command,
+                        add_get_command, add_run_command, add_pgo_command}) {
     add(app, global, chosen);
   }
 

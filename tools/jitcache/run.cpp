@@ -56,10 +56,18 @@ print_json_report(const jit::RunReport& report)
     item["max_rel_err"] = checked ? nlohmann::json(function.max_rel_err) : nlohmann::json();
     functions.push_back(std::move(item));
   }
+  nlohmann::json recompiles = nlohmann::json::array();
+  for (const auto& function : report.functions) {
+    for (const auto& reason : function.recompile_reasons) {
+      recompiles.push_back({{"function", function.name}, {"reason", reason}});
+    }
+  }
   auto totals = stats_json(report.totals);
   totals["wall_ms"] = report.wall_ms;
   totals["compile_ms"] = report.totals.compile_ms;
-  print_json({{"functions", std::move(functions)}, {"totals", std::move(totals)}});
+  print_json({{"functions", std::move(functions)},
+              {"recompiles", std::move(recompiles)},
+              {"totals", std::move(totals)}});
 }
 
 void
@@ -87,6 +95,13 @@ print_text_report(const std::string& file, const jit::RunReport& report)
                s.trace_ms, s.key_ms, s.lookup_ms, s.compile_ms, s.load_ms, s.execute_ms);
     if (!function.check_detail.empty()) {
       fmt::print("  first mismatch: {}\n", function.check_detail);
+    }
+    if (!function.recompile_reasons.empty()) {
+      fmt::print("  recompiled {} time{}:\n", function.recompile_reasons.size(),
+                 function.recompile_reasons.size() == 1 ? "" : "s");
+      for (const auto& reason : function.recompile_reasons) {
+        fmt::print("    {}\n", reason);
+      }
     }
     if (!function.degraded_reason.empty()) {
       fmt::print("  ran on the interpreter\n");
@@ -140,8 +155,10 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
   jit::RuntimeOptions runtime_options;
   runtime_options.config = load_cli_config(global);
   runtime_options.use_cache = !options.no_cache;
+  auto dispatch = jit::DispatchOptions::from(runtime_options.config);
+  dispatch.warn_when_degraded = false; // reported below, with the diagnostics
   jit::Runtime runtime(std::move(runtime_options));
-  jit::RunOptions run_options{options.seed, options.check, options.repeat};
+  jit::RunOptions run_options{options.seed, options.check, options.repeat, dispatch};
   auto report = jit::run_program(*program, calls, runtime, run_options, parse_ms);
   if (!report) {
     throw Failure(report.error().message);

@@ -10,14 +10,21 @@
 // Tensors. If no kernel can be compiled the function runs on the interpreter (with a warning)
 // and stats().degraded says so. Configuration comes from the environment and config files
 // (JITCACHE_DIR, JITCACHE_CXX, ...), as for the CLI.
+//
+// Calls go through a guarded cache of compiled variants: a call whose dtypes and sizes an
+// existing variant admits costs a guard check. Sizes start as constants; a dimension seen to
+// change becomes dynamic in the next compile (automatic dynamic shapes), and that choice is
+// remembered on disk for the next process. mark_dynamic() decides it up front.
 #pragma once
 
 #include <jitcache/jit/function_stats.hpp>
 #include <jitcache/jit/ops.hpp>
 #include <jitcache/jit/tensor.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <tuple>
@@ -26,6 +33,13 @@
 #include <vector>
 
 namespace jitcache::jit {
+
+// How a function's calls use compiled code (see set_strategy).
+enum class Strategy : uint8_t {
+  compile,  // use a compiled variant; compile one when none admits the call (the default)
+  run_only, // use a compiled variant; otherwise run eagerly, compiling nothing new
+  skip,     // always run eagerly (on the interpreter)
+};
 
 namespace detail {
 
@@ -41,6 +55,9 @@ public:
 
   std::vector<Tensor> call(std::span<const Tensor> inputs, const Body& body);
   FunctionStats stats() const;
+  void mark_dynamic(size_t arg, size_t dim);
+  void set_strategy(Strategy strategy, std::optional<Strategy> recursive);
+  std::vector<std::string> recompile_reasons() const;
 
 private:
   struct State;
@@ -107,6 +124,28 @@ public:
   stats() const
   {
     return m_core->stats();
+  }
+
+  // Compiles dimension `dim` of argument `arg` as a symbolic size from the first compile on.
+  void
+  mark_dynamic(size_t arg, size_t dim)
+  {
+    m_core->mark_dynamic(arg, dim);
+  }
+
+  // This function's strategy; `recursive`, if given, applies instead to every jit::function
+  // called (on the same thread) while this one runs.
+  void
+  set_strategy(Strategy strategy, std::optional<Strategy> recursive = std::nullopt)
+  {
+    m_core->set_strategy(strategy, recursive);
+  }
+
+  // Why each recompile happened (the guard of the newest variant that the call failed).
+  std::vector<std::string>
+  recompile_reasons() const
+  {
+    return m_core->recompile_reasons();
   }
 
 private:

@@ -10,7 +10,9 @@ struct FunctionStats {
   uint64_t calls = 0;
   uint64_t traces = 0;      // graphs built from text or by tracing C++
   uint64_t compiles = 0;    // kernels compiled by the system compiler
-  uint64_t memory_hits = 0; // specializations or kernels already loaded in this process
+  uint64_t recompiles = 0;  // variants compiled because no earlier one's guards admitted a call
+  uint64_t memory_hits = 0; // calls served by a compiled variant (level 0), and kernels found
+                            // already loaded in this process
   uint64_t local_hits = 0;  // artifacts read from the local cache directory
   uint64_t remote_hits = 0;
   uint64_t bundle_hits = 0;
@@ -31,6 +33,7 @@ struct FunctionStats {
     calls += other.calls;
     traces += other.traces;
     compiles += other.compiles;
+    recompiles += other.recompiles;
     memory_hits += other.memory_hits;
     local_hits += other.local_hits;
     remote_hits += other.remote_hits;

@@ -1,0 +1,35 @@
+#include "jit/graph_structure.hpp"
+
+#include <bit>
+
+namespace jitcache::jit {
+
+kernels::StructuralKey
+structural_key(const Graph& graph)
+{
+  kernels::StructureHasher hasher;
+  hasher.add(graph.nodes.size());
+  for (const Node& node : graph.nodes) {
+    hasher.add(static_cast<uint64_t>(node.op))
+      .add(static_cast<uint64_t>(node.type.dtype))
+      .add(node.type.shape.size())
+      .add(node.inputs.size());
+    for (const ValueId input : node.inputs) {
+      hasher.add(input);
+    }
+    hasher.add(node.axes.size());
+    for (const int64_t axis : node.axes) {
+      hasher.add(static_cast<uint64_t>(axis));
+    }
+    hasher.add(node.keepdim ? 1 : 0)
+      .add(std::bit_cast<uint64_t>(node.value))
+      .add(node.parameter_index);
+  }
+  hasher.add(graph.outputs.size());
+  for (const ValueId output : graph.outputs) {
+    hasher.add(output);
+  }
+  return hasher.finish();
+}
+
+} // namespace jitcache::jit

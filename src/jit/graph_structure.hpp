@@ -1,0 +1,14 @@
+// The structural key of a graph: its normalized form (operations, inputs, dtypes, ranks,
+// attributes) without value names or sizes. Graphs that differ only in names or in the size
+// of a dimension share it. It identifies a function's profile and heads the kernel spec
+// cache's two-level lookup (structure, then the specialization's sizes).
+#pragma once
+
+#include "jit/ir.hpp"
+#include "kernels/structural_key.hpp"
+
+namespace jitcache::jit {
+
+kernels::StructuralKey structural_key(const Graph& graph);
+
+} // namespace jitcache::jit

@@ -1,0 +1,62 @@
+// StructuralKey: a 128-bit hash of a normalized graph's structure (operations, their order,
+// dtypes, ranks and attributes; no value names, no sizes), built by feeding the structure
+// to a StructureHasher token by token, so no text is built on the hot path. 128 bits make an
+// accidental collision negligible among the graphs of a process.
+#pragma once
+
+// The state type is complete only with XXH_STATIC_LINKING_ONLY: a StructureHasher lives on the
+// stack, with no allocation.
+#define XXH_STATIC_LINKING_ONLY
+#include <xxhash.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace jitcache::kernels {
+
+struct StructuralKey {
+  uint64_t low = 0;
+  uint64_t high = 0;
+  bool operator==(const StructuralKey&) const = default;
+  std::string to_hex() const;
+};
+
+struct StructuralKeyHash {
+  size_t
+  operator()(const StructuralKey& key) const
+  {
+    return static_cast<size_t>(key.low);
+  }
+};
+
+class StructureHasher {
+public:
+  StructureHasher() { XXH3_128bits_reset(&m_state); }
+
+  StructureHasher&
+  add(uint64_t value)
+  {
+    XXH3_128bits_update(&m_state, &value, sizeof value);
+    return *this;
+  }
+  StructureHasher&
+  add(std::string_view text)
+  {
+    add(text.size());
+    XXH3_128bits_update(&m_state, text.data(), text.size());
+    return *this;
+  }
+  StructuralKey
+  finish() const
+  {
+    const XXH128_hash_t hash = XXH3_128bits_digest(&m_state);
+    return {hash.low64, hash.high64};
+  }
+
+private:
+  XXH3_state_t m_state{};
+};
+
+} // namespace jitcache::kernels

@@ -1,0 +1,33 @@
+// ProfileStore: profiles in the local cache (artifact kind "pgo"). Saving merges with what is
+// stored, so two processes that learn different dynamic dimensions both keep theirs (the
+// last writer of an unlucky simultaneous save can drop the other's new bits; they come back
+// at its next recompile).
+#pragma once
+
+#include "pgo/profile.hpp"
+#include "storage/local/local_store.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace jitcache::pgo {
+
+class ProfileStore {
+public:
+  explicit ProfileStore(storage::local::LocalStore& store) : m_store(store) {}
+
+  std::optional<Profile> load(std::string_view function, std::string_view graph);
+  // Merges `profile` into the stored one; writes only when that adds something.
+  Expected<void> save(const Profile& profile);
+  // Every stored profile, or those of one function.
+  Expected<std::vector<Profile>> list(std::string_view function = {});
+  // Removes every profile (or one function's); returns how many.
+  Expected<uint64_t> clear(std::string_view function = {});
+
+private:
+  Expected<std::vector<std::pair<Key, Profile>>> stored(std::string_view function);
+
+  storage::local::LocalStore& m_store;
+};
+
+} // namespace jitcache::pgo
