@@ -32,4 +32,28 @@ structural_key(const Graph& graph)
   return hasher.finish();
 }
 
+kernels::ArgSpec
+size_words(const Graph& graph)
+{
+  kernels::ArgSpec spec;
+  std::vector<const std::string*> symbols;
+  for (const Node& node : graph.nodes) {
+    for (const Dim& dim : node.type.shape) {
+      if (dim.is_static()) {
+        spec.words.push_back(static_cast<uint64_t>(dim.size) * 2);
+        continue;
+      }
+      size_t index = 0;
+      while (index < symbols.size() && *symbols[index] != dim.symbol) {
+        ++index;
+      }
+      if (index == symbols.size()) {
+        symbols.push_back(&dim.symbol);
+      }
+      spec.words.push_back(index * 2 + 1);
+    }
+  }
+  return spec;
+}
+
 } // namespace jitcache::jit

@@ -5,10 +5,15 @@
 #pragma once
 
 #include "jit/ir.hpp"
+#include "kernels/kernel_cache.hpp"
 #include "kernels/structural_key.hpp"
 
 namespace jitcache::jit {
 
 kernels::StructuralKey structural_key(const Graph& graph);
+
+// What the structural key leaves out and compiled code depends on: every node's sizes, a
+// constant as 2*size, the n-th symbol (in order of appearance) as 2*n+1.
+kernels::ArgSpec size_words(const Graph& graph);
 
 } // namespace jitcache::jit

@@ -2,6 +2,7 @@
 
 #include "core/counters.hpp"
 #include "jit/codegen.hpp"
+#include "jit/graph_structure.hpp"
 #include "jit/kernel_prelude_text.hpp"
 #include "jit/planner.hpp"
 #include "jit/printer.hpp"
@@ -20,6 +21,15 @@
 #include <sstream>
 
 namespace jitcache::jit {
+
+struct CompiledKernel {
+  bool succeeded = false;
+  bool from_cache = false; // another process compiled it while this one waited
+  std::string source;
+  std::vector<uint8_t> object;
+  std::string failure;
+  uint64_t milliseconds = 0;
+};
 
 namespace {
 
@@ -89,13 +99,6 @@ private:
   std::filesystem::path m_path;
 };
 
-struct CompiledKernel {
-  bool succeeded = false;
-  std::string source;
-  std::vector<uint8_t> object;
-  std::string failure;
-  uint64_t milliseconds = 0;
-};
 
 std::string
 describe_failure(const CompileOutcome& outcome, std::string_view what)
@@ -258,7 +261,8 @@ private:
 
 } // namespace
 
-Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
+Runtime::Runtime(RuntimeOptions options)
+  : m_options(std::move(options)), m_kernel_cache(m_options.config.kernel_cache_entries)
 {
   if (m_options.use_cache && !m_options.config.disable) {
     m_store = std::make_unique<storage::local::LocalStore>(m_options.config);
@@ -384,6 +388,56 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
 Prepared
 Runtime::prepare(const Graph& graph, FunctionStats& stats)
 {
+  // Level 1: the structure, then every size (a constant, or which symbol): no text is built.
+  auto key_start = Clock::now();
+  const auto spec = m_kernel_cache.store_spec(structural_key(graph), nullptr);
+  const kernels::ArgSpec sizes = size_words(graph);
+  stats.key_ms += util::elapsed_ms(key_start);
+  bool compiled_here = false;
+  Prepared failure;
+  auto payload = m_kernel_cache.get_or_compile(spec, sizes, [&]() -> kernels::KernelCache::Payload {
+    compiled_here = true;
+    auto prepared = std::make_shared<Prepared>(prepare_uncached(graph, stats));
+    if (!prepared->executable) {
+      failure = *prepared; // returned below; failures are not kept in level 1
+      return nullptr;
+    }
+    return prepared;
+  });
+  if (payload) {
+    if (!compiled_here) {
+      ++stats.memory_hits;
+    }
+    return *static_cast<const Prepared*>(payload.get());
+  }
+  if (compiled_here) {
+    return failure;
+  }
+  return prepare_uncached(graph, stats); // another thread's compile failed: try here
+}
+
+std::optional<kernels::CompileLock>
+Runtime::compile_lock(const Key& key, bool& waited)
+{
+  waited = false;
+  if (!m_store || m_store->access() != storage::local::Access::read_write) {
+    return std::nullopt;
+  }
+  auto lock = kernels::CompileLock::acquire(m_store->layout().compile_lock_path(key),
+                                            std::chrono::seconds(m_options.config.compile_timeout_s),
+                                            waited);
+  if (!lock) {
+    util::warn_once("compile-lock", fmt::format("jitcache: compiling without waiting for "
+                                                "other processes: {}",
+                                                lock.error().message));
+    return std::nullopt;
+  }
+  return std::move(*lock);
+}
+
+Prepared
+Runtime::prepare_uncached(const Graph& graph, FunctionStats& stats)
+{
   auto key_start = Clock::now();
   auto builder = graph_key(graph);
   if (!builder) {
@@ -393,30 +447,63 @@ Runtime::prepare(const Graph& graph, FunctionStats& stats)
   }
   const Key key = builder->build();
   stats.key_ms += util::elapsed_ms(key_start);
-  {
-    std::lock_guard lock(m_mutex);
-    if (auto found = m_executables.find(key); found != m_executables.end()) {
-      ++stats.memory_hits;
-      return Prepared{found->second, {}, key};
-    }
-  }
   const bool cacheable = !graph.has_uncacheable_op();
   if (!cacheable && m_store) {
     ++stats.bypasses;
     m_store->record(core::counter::bypass("uncacheable_op"));
   }
-  std::optional<Prepared> prepared;
   if (cacheable && m_store) {
-    prepared = prepare_from_graph_entry(graph, key, stats);
+    if (auto prepared = prepare_from_graph_entry(graph, key, stats)) {
+      return std::move(*prepared);
+    }
+    // Missed: if another process is compiling this graph, wait for it and look again.
+    bool waited = false;
+    auto lock = compile_lock(key, waited);
+    if (waited) {
+      if (auto prepared = prepare_from_graph_entry(graph, key, stats)) {
+        --stats.misses; // the first look missed only because the graph was on its way
+        return std::move(*prepared);
+      }
+    }
+    return compile_graph(graph, *builder, key, cacheable, stats);
   }
-  if (!prepared) {
-    prepared = compile_graph(graph, *builder, key, cacheable, stats);
+  return compile_graph(graph, *builder, key, cacheable, stats);
+}
+
+// On a pool thread: compiles one kernel and writes it to the cache, holding the kernel's
+// cross-process lock throughout, unless another process had the lock and wrote the kernel.
+CompiledKernel
+Runtime::compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilder& builder,
+                         bool cacheable, const Toolchain& tools, const std::filesystem::path& dir,
+                         size_t index)
+{
+  bool waited = false;
+  auto lock = cacheable ? compile_lock(key, waited) : std::nullopt;
+  if (waited) {
+    auto entries = m_store->get(key, "kernel");
+    if (const Blob* object =
+          entries && !entries->empty() ? entries->front().find_blob("object") : nullptr) {
+      CompiledKernel found;
+      found.succeeded = true;
+      found.from_cache = true;
+      found.object.assign(object->data.data(), object->data.data() + object->data.size());
+      return found;
+    }
   }
-  if (prepared->executable) {
-    std::lock_guard lock(m_mutex);
-    m_executables.emplace(key, prepared->executable);
+  auto compiled = compile_kernel(spec, key, tools, dir, index);
+  if (compiled.succeeded && cacheable && m_store) {
+    Entry entry;
+    entry.kind = "kernel";
+    entry.key = key;
+    entry.details = builder.details();
+    entry.blobs = {Blob{"object", Bytes::copy_of(compiled.object)},
+                   Blob{"source.cpp", Bytes::copy_of(compiled.source)}};
+    entry.created_ms = util::now_ms();
+    entry.compile_ms = compiled.milliseconds;
+    entry.producer = producer();
+    (void)m_store->put(entry); // a failed write is counted and logged by the store
   }
-  return std::move(*prepared);
+  return compiled;
 }
 
 Prepared
@@ -475,14 +562,14 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     }
     std::vector<std::future<CompiledKernel>> futures;
     for (size_t n = 0; n < missing.size(); ++n) {
-      const auto* spec = &plan.kernels[missing[n]];
-      const auto* kernel_key = &keys[missing[n]];
-      futures.push_back(
-        m_pool->submit([spec, kernel_key, tools = *tools, dir = scratch->path(), n, &progress] {
-          auto compiled = compile_kernel(*spec, *kernel_key, *tools, dir, n);
-          progress.advance();
-          return compiled;
-        }));
+      const size_t i = missing[n];
+      futures.push_back(m_pool->submit([this, &plan, &keys, &builders, i, n, cacheable,
+                                        tools = *tools, dir = scratch->path(), &progress] {
+        auto compiled = compile_or_wait(plan.kernels[i], keys[i], builders[i], cacheable, *tools,
+                                        dir, n);
+        progress.advance();
+        return compiled;
+      }));
     }
     std::vector<CompiledKernel> compiled;
     compiled.reserve(futures.size());
@@ -499,21 +586,14 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     }
     for (size_t n = 0; n < missing.size(); ++n) {
       const size_t i = missing[n];
-      ++stats.compiles;
-      kernels_ms += compiled[n].milliseconds;
-      auto object = Bytes::adopt(std::move(compiled[n].object));
-      if (cacheable && m_store) {
-        Entry entry;
-        entry.kind = "kernel";
-        entry.key = keys[i];
-        entry.details = builders[i].details();
-        entry.blobs = {Blob{"object", object},
-                       Blob{"source.cpp", Bytes::copy_of(compiled[n].source)}};
-        entry.created_ms = util::now_ms();
-        entry.compile_ms = compiled[n].milliseconds;
-        entry.producer = producer();
-        (void)m_store->put(entry); // a failed write is counted and logged by the store
+      if (compiled[n].from_cache) {
+        ++stats.local_hits; // another process compiled it while this one waited
+        --stats.misses;
+      } else {
+        ++stats.compiles;
+        kernels_ms += compiled[n].milliseconds;
       }
+      auto object = Bytes::adopt(std::move(compiled[n].object));
       {
         std::lock_guard lock(m_mutex);
         m_objects.emplace(keys[i], object);

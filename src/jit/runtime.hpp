@@ -2,6 +2,8 @@
 // is safe to use from several threads.
 //
 // prepare(graph):
+//  0. level 1: the process's kernel spec cache, by the graph's structural key and its sizes
+//     (a hash, no text): a graph prepared before in this process costs one lookup;
 //  1. graph key = the canonical graph text + codegen version and options + toolchain;
 //  2. a graph entry in the local cache holds the launch plan, the kernel keys and one shared
 //     library with every kernel of the graph: one lookup and one dlopen, and nothing is
@@ -11,12 +13,17 @@
 //     one thread per core); the objects are linked into the graph's library; compiled
 //     kernels and then the graph entry are written to the cache;
 //  4. graphs with an uncacheable op skip step 2 and every write (counted as a bypass).
+// Single flight: threads preparing one graph at once compile it once (the kernel spec
+// cache); processes sharing a cache directory take a lock file per graph key and per kernel
+// key before compiling, so the others wait and then read what the first one wrote.
 // A compiler that is missing or fails does not fail the call: prepare returns no
 // executable, the reason and the diagnostics, and the caller runs the interpreter.
 #pragma once
 
 #include "jit/executable.hpp"
 #include "jit/toolchain.hpp"
+#include "kernels/compile_lock.hpp"
+#include "kernels/kernel_cache.hpp"
 #include "storage/local/local_store.hpp"
 #include "util/progress.hpp"
 #include "util/thread_pool.hpp"
@@ -44,6 +51,8 @@ struct Prepared {
   Key graph_key;
 };
 
+struct CompiledKernel; // one kernel's object, or why it failed (runtime.cpp)
+
 class Runtime {
 public:
   explicit Runtime(RuntimeOptions options);
@@ -61,6 +70,13 @@ public:
   // The key a graph has under this runtime's toolchain, or an error if there is no compiler.
   Expected<KeyBuilder> graph_key(const Graph& graph);
 
+  // Level 1, for counts and tests.
+  kernels::KernelCache&
+  kernel_cache()
+  {
+    return m_kernel_cache;
+  }
+
 private:
   Expected<const Toolchain*> toolchain();
   KeyBuilder kernel_key(const KernelSpec& spec, const Toolchain& toolchain) const;
@@ -68,6 +84,14 @@ private:
   std::optional<Bytes> find_kernel_object(const Key& key, bool use_store, FunctionStats& stats);
   std::optional<Prepared> prepare_from_graph_entry(const Graph& graph, const Key& key,
                                                    FunctionStats& stats);
+  // Levels 2 and the compiler, for a graph level 1 did not have.
+  Prepared prepare_uncached(const Graph& graph, FunctionStats& stats);
+  // The cross-process lock for compiling `key`, when a writable cache is shared; nullopt
+  // when there is none or waiting timed out (the caller compiles anyway).
+  std::optional<kernels::CompileLock> compile_lock(const Key& key, bool& waited);
+  CompiledKernel compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilder& builder,
+                                 bool cacheable, const Toolchain& tools,
+                                 const std::filesystem::path& dir, size_t index);
   Prepared compile_graph(const Graph& graph, const KeyBuilder& builder, const Key& key,
                          bool cacheable, FunctionStats& stats);
 
@@ -76,7 +100,7 @@ private:
   std::mutex m_mutex; // guards the toolchain and the loaded kernels
   std::optional<Expected<Toolchain>> m_toolchain;
   std::unordered_map<Key, Bytes, KeyHash> m_objects; // kernel objects seen by this process
-  std::unordered_map<Key, std::shared_ptr<const Executable>, KeyHash> m_executables;
+  kernels::KernelCache m_kernel_cache; // level 1: graph structure, then sizes -> Prepared
   std::unique_ptr<util::ThreadPool> m_pool;
 };
 

@@ -6,6 +6,7 @@
 //   <dir>/<s>/trim.lock              held while shard s is trimmed
 //   <dir>/<s>/<bb>/<64-hex key>      the entry file: every variant of one key
 //   <dir>/<s>/<bb>/.tmp-*            a write in progress (or a stale one, removed by trims)
+//   <dir>/locks/<64-hex key>.lock    held while one process compiles that key (others wait)
 //
 // The shard is the key's first hex digit and the bucket <bb> the next two, so 4,096 bucket
 // directories share the entries and none grows large.
@@ -70,6 +71,11 @@ public:
   trim_lock_path(int shard) const
   {
     return shard_dir(shard) / "trim.lock";
+  }
+  std::filesystem::path
+  compile_lock_path(const Key& key) const
+  {
+    return m_root / "locks" / (key.to_hex() + ".lock");
   }
   std::filesystem::path
   config_path() const
