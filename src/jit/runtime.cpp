@@ -99,7 +99,6 @@ private:
   std::filesystem::path m_path;
 };
 
-
 std::string
 describe_failure(const CompileOutcome& outcome, std::string_view what)
 {
@@ -423,9 +422,9 @@ Runtime::compile_lock(const Key& key, bool& waited)
   if (!m_store || m_store->access() != storage::local::Access::read_write) {
     return std::nullopt;
   }
-  auto lock = kernels::CompileLock::acquire(m_store->layout().compile_lock_path(key),
-                                            std::chrono::seconds(m_options.config.compile_timeout_s),
-                                            waited);
+  auto lock =
+    kernels::CompileLock::acquire(m_store->layout().compile_lock_path(key),
+                                  std::chrono::seconds(m_options.config.compile_timeout_s), waited);
   if (!lock) {
     util::warn_once("compile-lock", fmt::format("jitcache: compiling without waiting for "
                                                 "other processes: {}",
@@ -565,8 +564,8 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
       const size_t i = missing[n];
       futures.push_back(m_pool->submit([this, &plan, &keys, &builders, i, n, cacheable,
                                         tools = *tools, dir = scratch->path(), &progress] {
-        auto compiled = compile_or_wait(plan.kernels[i], keys[i], builders[i], cacheable, *tools,
-                                        dir, n);
+        auto compiled =
+          compile_or_wait(plan.kernels[i], keys[i], builders[i], cacheable, *tools, dir, n);
         progress.advance();
         return compiled;
       }));

@@ -39,7 +39,8 @@ CompileLock::acquire(const std::filesystem::path& path, std::chrono::millisecond
       waited = true;
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-      auto held = util::LockFile::acquire_within(path, std::max(left, std::chrono::milliseconds(0)));
+      auto held =
+        util::LockFile::acquire_within(path, std::max(left, std::chrono::milliseconds(0)));
       if (!held) {
         return std::unexpected(held.error());
       }
