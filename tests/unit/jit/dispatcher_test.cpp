@@ -7,6 +7,7 @@
 #include "jit/program_runner.hpp"
 #include "jit/specialize.hpp"
 
+#include "support/default_runtime_cache.hpp"
 #include "support/temp_dir.hpp"
 
 #include <jitcache/jit/function.hpp>
@@ -146,18 +147,9 @@ protected:
   static void
   SetUpTestSuite()
   {
-    s_cache = new TempDir();
-    ::setenv("JITCACHE_DIR", s_cache->path().c_str(), 1);
+    testing::default_runtime_cache();
   }
-  static void
-  TearDownTestSuite()
-  {
-    delete s_cache;
-  }
-  static TempDir* s_cache;
 };
-
-TempDir* TracedDispatch::s_cache = nullptr;
 
 TEST_F(TracedDispatch, ChangingBatchSizesTraceTwiceAndEqualSizesShareASymbol)
 {

@@ -3,6 +3,7 @@
 #include "jit/program.hpp"
 #include "jit/runtime.hpp"
 
+#include "support/default_runtime_cache.hpp"
 #include "support/temp_dir.hpp"
 
 #include <jitcache/jit/function.hpp>
@@ -41,18 +42,9 @@ protected:
   static void
   SetUpTestSuite()
   {
-    s_cache = new testing::TempDir();
-    ::setenv("JITCACHE_DIR", s_cache->path().c_str(), 1);
+    testing::default_runtime_cache();
   }
-  static void
-  TearDownTestSuite()
-  {
-    delete s_cache;
-  }
-  static testing::TempDir* s_cache;
 };
-
-testing::TempDir* JitFunction::s_cache = nullptr;
 
 TEST_F(JitFunction, CompiledResultsMatchEagerOnes)
 {
@@ -110,7 +102,7 @@ TEST_F(JitFunction, TracesTheSameGraphAsTheLanguage)
                                         "    return softmax(gelu(a @ b + c), axis=-1)\n"});
   ASSERT_TRUE(program) << program.error().message;
   RuntimeOptions options;
-  options.config.dir = s_cache->path();
+  options.config.dir = testing::default_runtime_cache();
   options.show_progress = false;
   Runtime runtime(std::move(options));
   FunctionStats stats;
