@@ -49,6 +49,7 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
   RunLine line{run.function, {}, run.repeat, run.location};
   line.inputs.resize(graph->parameters.size());
   std::vector<bool> given(graph->parameters.size(), false);
+  SourceLocation sweep_location;
   for (const auto& argument : run.arguments) {
     auto index =
       std::find(graph->parameter_names.begin(), graph->parameter_names.end(), argument.name) -
@@ -72,21 +73,14 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
           return error(dim.location, "a run line may sweep one size only", 1);
         }
         line.sweep = SizeSweep{static_cast<size_t>(index), d, dim.sweep->first, dim.sweep->second};
+        sweep_location = dim.location;
       }
     }
     given[index] = true;
     line.inputs[index] = argument.type.tensor_type();
-    // Check this argument with those given before it, so the error points at it; a sweep at
-    // both ends of its range.
+    // Check this argument with those given before it, so the error points at it.
     if (auto problem = check_partial(*graph, line.inputs, given)) {
       return error(argument.type.location, *problem, to_string(argument.type.dtype).size());
-    }
-    if (line.sweep && line.sweep->input == static_cast<size_t>(index)) {
-      auto last = line.inputs;
-      last[index].shape[line.sweep->dim] = Dim::of(line.sweep->last);
-      if (auto problem = check_partial(*graph, last, given)) {
-        return error(argument.type.location, *problem, to_string(argument.type.dtype).size());
-      }
     }
   }
   for (size_t i = 0; i < given.size(); ++i) {
@@ -95,6 +89,17 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
         run.location,
         fmt::format("missing argument '{}' of {}", graph->parameter_names[i], run.function),
         run.function.size());
+    }
+  }
+  // Every call of a sweep must fit the signature: checking the first size and the last covers
+  // a fixed size and a symbol bound elsewhere.
+  if (line.sweep && line.sweep->last != line.sweep->first) {
+    auto last = line.inputs;
+    last[line.sweep->input].shape[line.sweep->dim] = Dim::of(line.sweep->last);
+    if (auto problem = check_partial(*graph, last, given)) {
+      return error(sweep_location,
+                   fmt::format("the sweep's size {} does not fit: {}", line.sweep->last, *problem),
+                   1);
     }
   }
   return line;

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <set>
+#include <thread>
 
 namespace jitcache::testing {
 namespace {
@@ -218,6 +219,95 @@ TEST(Run, NoCacheWritesNothing)
 
 namespace jitcache::testing {
 namespace {
+
+TEST(Run, ASweepCompilesTwiceAndTheProfileServesTheNextProcess)
+{
+  TempDir cache;
+  const auto file = (k_examples / "batch_sweep.jc").string();
+  auto cold = run_json({file, "--cache-dir", cache.path().string()});
+  EXPECT_EQ(cold["totals"]["calls"], 128);
+  EXPECT_EQ(cold["totals"]["compiles"], 2);
+  EXPECT_EQ(cold["totals"]["memory_hits"], 126); // level-0 hits
+  ASSERT_EQ(cold["recompiles"].size(), 1U);
+  EXPECT_EQ(cold["recompiles"][0]["function"], "ffn");
+  EXPECT_EQ(cold["recompiles"][0]["reason"], "a0 dtype 0 sizes [1, 256]: a0 size 0 is 2");
+
+  auto shown = run_cli({"pgo", "show", "--json", "--cache-dir", cache.path().string()});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  auto profiles = nlohmann::json::parse(shown.out);
+  ASSERT_EQ(profiles.size(), 1U);
+  EXPECT_EQ(profiles[0]["function"], "ffn");
+  EXPECT_EQ(profiles[0]["dynamic"], "a0[0]");
+  auto text = run_cli({"pgo", "show", "ffn", "--cache-dir", cache.path().string()});
+  EXPECT_NE(text.out.find("a0[0]"), std::string::npos) << text.out;
+
+  // The next process starts with the symbolic variant: one graph, found in the cache.
+  auto warm = run_json({file, "--cache-dir", cache.path().string()});
+  EXPECT_EQ(warm["totals"]["compiles"], 0);
+  EXPECT_EQ(warm["totals"]["local_hits"], 1);
+  EXPECT_TRUE(warm["recompiles"].empty());
+
+  auto cleared = run_cli({"pgo", "clear", "--cache-dir", cache.path().string()});
+  EXPECT_EQ(cleared.exit_code, 0) << cleared.err;
+  EXPECT_NE(cleared.out.find("Removed 1 profile"), std::string::npos) << cleared.out;
+  shown = run_cli({"pgo", "show", "--json", "--cache-dir", cache.path().string()});
+  EXPECT_TRUE(nlohmann::json::parse(shown.out).empty());
+  // Without the profile the batch starts static again (both variants are cached by now).
+  auto again = run_json({file, "--cache-dir", cache.path().string()});
+  EXPECT_EQ(again["recompiles"].size(), 1U);
+  EXPECT_EQ(again["totals"]["compiles"], 0);
+}
+
+TEST(Run, ASweepIsCheckedAtBothEndsAndOnlyInRunLines)
+{
+  TempDir dir;
+  const auto program = dir.path() / "bad.jc";
+  ASSERT_TRUE(util::write_file_atomic(program, "def f(x: f32[B, 4], y: f32[B]):\n    return x\n"
+                                               "run f(x=f32[{1..8}, 4], y=f32[1])\n"));
+  auto result = run_cli({"run", program.string(), "--cache-dir", dir.path().string()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("bad.jc:3:13: error: the sweep's size 8 does not fit"),
+            std::string::npos)
+    << result.err;
+  ASSERT_TRUE(util::write_file_atomic(program, "def f(x: f32[{1..8}, 4]):\n    return x\n"));
+  result = run_cli({"run", program.string(), "--cache-dir", dir.path().string()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("a size sweep {A..B} belongs in a run line"), std::string::npos)
+    << result.err;
+  ASSERT_TRUE(util::write_file_atomic(
+    program, "def f(x: f32[B, 4]):\n    return x\nrun f(x=f32[{8..1}, 4])\n"));
+  result = run_cli({"run", program.string(), "--cache-dir", dir.path().string()});
+  EXPECT_NE(result.err.find("a sweep's last size 1 is below its first 8"), std::string::npos)
+    << result.err;
+}
+
+TEST(Run, EightProcessesColdStartingTogetherCompileEachKernelOnce)
+{
+  const auto file = (k_examples / "transformer_block.jc").string();
+  TempDir alone;
+  auto single = run_json({file, "--cache-dir", alone.path().string(), "--repeat", "0"});
+  const int distinct = single["totals"]["compiles"].get<int>();
+  ASSERT_GT(distinct, 5);
+
+  TempDir shared;
+  std::vector<nlohmann::json> reports(8);
+  std::vector<std::thread> processes;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    processes.emplace_back([&, i] {
+      reports[i] = run_json({file, "--cache-dir", shared.path().string(), "--repeat", "0"});
+    });
+  }
+  for (auto& process : processes) {
+    process.join();
+  }
+  int compiles = 0;
+  for (const auto& report : reports) {
+    compiles += report["totals"]["compiles"].get<int>();
+  }
+  EXPECT_EQ(compiles, distinct);
+  EXPECT_FALSE(std::filesystem::exists(shared.path() / "locks") &&
+               !std::filesystem::is_empty(shared.path() / "locks"));
+}
 
 TEST(EmbedExample, TheSecondProcessCompilesNothing)
 {
