@@ -50,8 +50,8 @@ FunctionCache::lookup(std::span<const ArgView> args)
   if (const CacheEntry* entry = find(args, true)) {
     return entry; // a match is a match, whatever was changing meanwhile
   }
-  std::atomic_thread_fence(std::memory_order_acquire);
-  if ((before & 1U) == 0 && m_writes.load(std::memory_order_relaxed) == before) {
+  // The walk's slot loads are acquire loads, so none of them moves past this one.
+  if ((before & 1U) == 0 && m_writes.load(std::memory_order_acquire) == before) {
     return nullptr;
   }
   // A writer moved entries during the walk: look again with writers held off.
