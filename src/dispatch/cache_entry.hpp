@@ -13,11 +13,11 @@ namespace jitcache::dispatch {
 
 struct CacheEntry {
   guards::GuardSet guards;
-  std::shared_ptr<const void> payload; // the JIT's compiled code
-  bool precompiled = false;            // installed ahead of time (from a bundle)
-  std::optional<uint64_t> signature;   // set when the guards are static
-  uint64_t sequence = 0;               // insertion order
-  std::atomic<bool> invalid{false};    // never matches again
+  std::shared_ptr<const void> payload;     // the JIT's compiled code
+  bool precompiled = false;                // installed ahead of time (from a bundle)
+  std::optional<guards::StaticMatch> fast; // set when the guards are static (static_match())
+  uint64_t sequence = 0;                   // insertion order
+  std::atomic<bool> invalid{false};        // never matches again
 
   bool
   matches(std::span<const ArgView> args) const

@@ -1,6 +1,6 @@
 #include "dispatch/function_cache.hpp"
 
-#include "guards/call_signature.hpp"
+#include "guards/call_key.hpp"
 
 #include <fmt/format.h>
 
@@ -19,8 +19,11 @@ FunctionCache::find(std::span<const ArgView> args, bool reorder)
   }
   if (m_options.static_index) {
     if (m_index.size() != 0) {
-      if (const CacheEntry* entry = m_index.find(guards::call_signature(args), args)) {
-        return entry;
+      guards::CallKey key; // packed once: hashed for the probe, compared with memcmp
+      if (key.pack(args)) {
+        if (const CacheEntry* entry = m_index.find(key, args)) {
+          return entry;
+        }
       }
     }
   } else if (const CacheEntry* entry = m_static.find(matches)) {
@@ -63,7 +66,7 @@ CacheEntry*
 FunctionCache::add(guards::GuardSet guards, std::shared_ptr<const void> payload, bool precompiled)
 {
   auto entry = std::make_unique<CacheEntry>();
-  entry->signature = guards.static_signature();
+  entry->fast = guards.static_match();
   entry->guards = std::move(guards);
   entry->payload = std::move(payload);
   entry->precompiled = precompiled;
@@ -78,7 +81,7 @@ FunctionCache::insert(guards::GuardSet guards, std::shared_ptr<const void> paylo
   std::lock_guard lock(m_mutex);
   CacheEntry* entry = add(std::move(guards), std::move(payload), false);
   begin_write();
-  if (!entry->signature) {
+  if (!entry->fast) {
     m_dynamic.insert(0, entry);
   } else if (m_options.static_index) {
     m_index.insert(entry);
@@ -123,7 +126,7 @@ FunctionCache::entries() const
   }
   std::vector<const CacheEntry*> statics;
   for (const auto& owned : m_owned) {
-    if (!owned->precompiled && owned->signature && !owned->invalid.load()) {
+    if (!owned->precompiled && owned->fast && !owned->invalid.load()) {
       statics.push_back(owned.get());
     }
   }

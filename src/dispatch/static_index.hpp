@@ -1,8 +1,8 @@
-// StaticIndex: the function cache's entries with static guards, found by call signature in
-// O(1) however many there are. Open addressing with linear probing over atomic slots: a
+// StaticIndex: the function cache's entries with static guards, found by the hash of the call's
+// CallKey in O(1) however many there are. Open addressing with linear probing over atomic slots: a
 // reader probes without a lock; the single writer (holding the owner's mutex) only fills
 // empty slots, or builds a table twice the size and publishes it (old tables are kept until
-// the index dies). Entries sharing a signature are probed in insertion order.
+// the index dies). Entries sharing a key are probed in insertion order.
 #pragma once
 
 #include "dispatch/cache_entry.hpp"
@@ -18,23 +18,25 @@ class StaticIndex {
 public:
   StaticIndex() { rebuild(16); }
 
-  // The first entry in insertion order with this signature that matches `args`.
+  // The first entry in insertion order that admits the call packed as `key`.
   const CacheEntry*
-  find(uint64_t signature, std::span<const ArgView> args) const
+  find(const guards::CallKey& key, std::span<const ArgView> args) const
   {
+    const uint64_t hash = key.hash();
     const Table* table = m_table.load(std::memory_order_acquire);
-    for (size_t i = signature & table->mask;; i = (i + 1) & table->mask) {
+    for (size_t i = hash & table->mask;; i = (i + 1) & table->mask) {
       const CacheEntry* entry = table->slots[i].load(std::memory_order_acquire);
       if (entry == nullptr) {
         return nullptr;
       }
-      if (*entry->signature == signature && entry->matches(args)) {
+      if (entry->fast->hash() == hash && !entry->invalid.load(std::memory_order_relaxed) &&
+          entry->fast->matches(key.words(), args)) {
         return entry;
       }
     }
   }
 
-  // Writer. `entry->signature` must be set.
+  // Writer. `entry->fast` must be set.
   void
   insert(CacheEntry* entry)
   {
@@ -70,7 +72,7 @@ private:
   static void
   place(Table& table, CacheEntry* entry)
   {
-    size_t i = *entry->signature & table.mask;
+    size_t i = entry->fast->hash() & table.mask;
     while (table.slots[i].load(std::memory_order_relaxed) != nullptr) {
       i = (i + 1) & table.mask;
     }

@@ -1,6 +1,6 @@
 #include "guards/guard_set.hpp"
 
-#include "guards/call_signature.hpp"
+#include "guards/call_key.hpp"
 
 #include <fmt/format.h>
 
@@ -178,13 +178,15 @@ GuardSet::add_arity(uint32_t count)
   add(Arity{count});
 }
 
-std::optional<uint64_t>
-GuardSet::static_signature() const
+std::optional<StaticMatch>
+GuardSet::static_match() const
 {
   const Arity* arity = nullptr;
   for (const auto& item : m_items) {
     if (const auto* found = std::get_if<Arity>(&item)) {
       arity = found;
+    } else if (std::holds_alternative<Alignment>(item) || std::holds_alternative<ShapeExpr>(item)) {
+      return std::nullopt;
     }
   }
   if (arity == nullptr) {
@@ -194,9 +196,17 @@ GuardSet::static_signature() const
   std::vector<ArgView> views(arity->count);
   std::vector<bool> fixed(arity->count, false);
   std::vector<std::vector<int64_t>> sizes(arity->count);
+  std::vector<StaticMatch::Strides> strides;
+  auto fix = [&](uint8_t arg) {
+    if (arg >= arity->count || fixed[arg]) {
+      return false;
+    }
+    fixed[arg] = true;
+    return true;
+  };
   for (const auto& item : m_items) {
     if (const auto* tensor = std::get_if<TensorGuard>(&item)) {
-      if (tensor->arg >= arity->count || fixed[tensor->arg]) {
+      if (!fix(tensor->arg)) {
         return std::nullopt;
       }
       for (const auto& size : tensor->sizes) {
@@ -208,25 +218,37 @@ GuardSet::static_signature() const
       views[tensor->arg] =
         ArgView::tensor(tensor->dtype, static_cast<uint8_t>(tensor->sizes.size()),
                         sizes[tensor->arg].data(), nullptr, nullptr);
-      fixed[tensor->arg] = true;
+      StaticMatch::Strides checked{tensor->arg, sizes[tensor->arg], {}};
+      for (const auto& stride : tensor->strides) {
+        checked.strides.push_back(stride.kind == DimGuard::Kind::fixed ? stride.value : -1);
+      }
+      const auto any = std::count(checked.strides.begin(), checked.strides.end(), -1);
+      if (any != 0 && static_cast<size_t>(any) != checked.strides.size()) {
+        return std::nullopt; // some strides checked and others not: leave it to check()
+      }
+      if (any == 0 && !checked.strides.empty()) {
+        strides.push_back(std::move(checked));
+      }
     } else if (const auto* integer = std::get_if<IntegerValue>(&item)) {
-      if (integer->arg >= arity->count || fixed[integer->arg]) {
+      if (!fix(integer->arg)) {
         return std::nullopt;
       }
       views[integer->arg] = ArgView::of_integer(integer->value);
-      fixed[integer->arg] = true;
     } else if (const auto* real = std::get_if<RealValue>(&item)) {
-      if (real->arg >= arity->count || fixed[real->arg]) {
+      if (!fix(real->arg)) {
         return std::nullopt;
       }
       views[real->arg] = ArgView::of_real(real->value);
-      fixed[real->arg] = true;
     }
   }
   if (std::find(fixed.begin(), fixed.end(), false) != fixed.end()) {
     return std::nullopt;
   }
-  return call_signature(views);
+  CallKey key;
+  if (!key.pack(views)) {
+    return std::nullopt;
+  }
+  return StaticMatch({key.words().begin(), key.words().end()}, std::move(strides));
 }
 
 // Tensor, alignment and scalar steps in check order, then relations, once every symbol is

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "guards/shape_expr.hpp"
+#include "guards/static_match.hpp"
 
 #include <jitcache/arg_view.hpp>
 #include <jitcache/error.hpp>
@@ -84,10 +85,10 @@ public:
   // Why check() fails: the failing item's text and the values it saw; empty when it passes.
   std::string explain(std::span<const ArgView> args) const;
 
-  // For a set that fixes the argument count, each argument's kind and every tensor's dtype
-  // and sizes (and each scalar's value): the call_signature() of every call it admits.
-  // Such a set is "static" and a function cache can find it by hash.
-  std::optional<uint64_t> static_signature() const;
+  // A set that fixes the argument count, each argument's kind and every tensor's dtype and
+  // sizes (or each scalar's value), with no alignment guard and no relation, is "static":
+  // every call it admits packs to the same CallKey, and a function cache finds it by hash.
+  std::optional<StaticMatch> static_match() const;
 
   size_t
   item_count() const

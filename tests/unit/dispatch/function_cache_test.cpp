@@ -51,7 +51,7 @@ TEST(FunctionCache, StaticEntriesHitByTheirSizesOnly)
   FunctionCache cache;
   cache.insert(guards_of("args 1; a0 dtype 0 sizes [4, 8]"), payload(1));
   cache.insert(guards_of("args 1; a0 dtype 0 sizes [5, 8]"), payload(2));
-  ASSERT_TRUE(cache.entries().front()->signature.has_value());
+  ASSERT_TRUE(cache.entries().front()->fast.has_value());
   Call four({{4, 8}});
   Call five({{5, 8}});
   Call six({{6, 8}});
@@ -68,7 +68,7 @@ TEST(FunctionCache, DynamicEntriesAreMostRecentlyUsedFirst)
   // Both admit any batch size; which one serves a call shows the order.
   const auto* a = cache.insert(guards_of("args 1; a0 dtype 0 sizes [s0, 8]"), payload(1));
   const auto* b = cache.insert(guards_of("args 1; a0 dtype 0 sizes [s0, s1]"), payload(2));
-  ASSERT_FALSE(a->signature.has_value());
+  ASSERT_FALSE(a->fast.has_value());
   Call eight({{3, 8}});
   Call nine({{3, 9}});
   EXPECT_EQ(cache.entries(), (std::vector<const CacheEntry*>{b, a})); // new entries go first
@@ -212,7 +212,7 @@ TEST(FunctionCache, IndexAndWalkAgreeWithABruteForceReference)
         text += "; s0 >= 2";
       }
       auto guards = guards_of(text);
-      is_static = guards.static_signature().has_value();
+      is_static = guards.static_match().has_value();
       const bool precompiled = pick(0, 9) == 0;
       if (precompiled) {
         indexed_entries.push_back(indexed.install_precompiled(guards, payload(i)));

@@ -1,0 +1,250 @@
+// Level-0 dispatch: the cost of a hit on a static entry, by number of entries and of tensor
+// arguments, against two baselines measured in the same run:
+//   StaticHit_baseline      the floor: std::unordered_map::find of a precomputed signature
+//   StaticHit_guardobjects  the model's approach: a linear walk over entries, each a list of
+//                           guard objects checked through a virtual call
+//   StaticHit_jitcache      dispatch::FunctionCache::lookup on the call's ArgViews
+// The call hits the middle entry (the walk's average). The floor above does not read the
+// call at all, so a second group measures against a floor that does:
+//   CallHit_baseline        pack the call's dtypes, ranks, sizes and strides into words, hash
+//                           them (XXH3) and std::unordered_map::find the hash (no verification)
+//   CallHit_jitcache        the same FunctionCache::lookup as StaticHit_jitcache
+// Also: a hit among dynamic entries.
+#include "dispatch/function_cache.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <array>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+using namespace jitcache;
+
+constexpr int64_t k_inner = 64; // every tensor is [batch, 64]; the first one's batch varies
+
+// The arguments of one call: `tensors` tensors of rank 2, the first with `batch` rows.
+struct CallArgs {
+  std::vector<std::vector<int64_t>> sizes;
+  std::vector<std::vector<int64_t>> strides;
+  std::vector<ArgView> views;
+
+  CallArgs(int64_t tensors, int64_t batch)
+  {
+    for (int64_t t = 0; t < tensors; ++t) {
+      sizes.push_back({t == 0 ? batch : 8, k_inner});
+      strides.push_back({k_inner, 1});
+    }
+    for (size_t t = 0; t < sizes.size(); ++t) {
+      views.push_back(ArgView::tensor(1, 2, sizes[t].data(), strides[t].data(), nullptr));
+    }
+  }
+};
+
+guards::GuardSet
+static_guards(int64_t tensors, int64_t batch)
+{
+  std::string text = fmt::format("args {}", tensors);
+  for (int64_t t = 0; t < tensors; ++t) {
+    text += fmt::format("; a{} dtype 1 sizes [{}, {}] strides [{}, 1]", t, t == 0 ? batch : 8,
+                        k_inner, k_inner);
+  }
+  return *guards::GuardSet::parse(text);
+}
+
+// The model's guard objects: one heap object per tensor, checked through a virtual call.
+class LeafGuard {
+public:
+  virtual ~LeafGuard() = default;
+  virtual bool check(const ArgView& arg) const = 0;
+};
+
+class TensorMatch final : public LeafGuard {
+public:
+  TensorMatch(uint8_t dtype, std::vector<int64_t> sizes, std::vector<int64_t> strides)
+    : m_dtype(dtype), m_sizes(std::move(sizes)), m_strides(std::move(strides))
+  {
+  }
+  bool
+  check(const ArgView& arg) const override
+  {
+    if (arg.kind != ArgView::Kind::tensor || arg.dtype != m_dtype || arg.rank != m_sizes.size()) {
+      return false;
+    }
+    for (size_t d = 0; d < m_sizes.size(); ++d) {
+      if (arg.sizes[d] != m_sizes[d] || arg.strides[d] != m_strides[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+private:
+  uint8_t m_dtype;
+  std::vector<int64_t> m_sizes;
+  std::vector<int64_t> m_strides;
+};
+
+struct GuardedEntry {
+  std::vector<std::pair<size_t, std::unique_ptr<LeafGuard>>> guards; // (argument, guard)
+  int value = 0;
+};
+
+void
+StaticHit_baseline(benchmark::State& state)
+{
+  const int64_t entries = state.range(0);
+  std::unordered_map<uint64_t, int> map;
+  for (int64_t e = 0; e < entries; ++e) {
+    map.emplace(static_cast<uint64_t>(e) * 0x9E3779B97F4A7C15ULL, static_cast<int>(e));
+  }
+  const uint64_t signature = static_cast<uint64_t>(entries / 2) * 0x9E3779B97F4A7C15ULL;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(signature);
+    auto found = map.find(signature);
+    benchmark::DoNotOptimize(found->second);
+  }
+}
+
+void
+StaticHit_guardobjects(benchmark::State& state)
+{
+  const int64_t entries = state.range(0);
+  const int64_t tensors = state.range(1);
+  std::vector<GuardedEntry> all;
+  for (int64_t e = 0; e < entries; ++e) {
+    GuardedEntry entry;
+    for (int64_t t = 0; t < tensors; ++t) {
+      entry.guards.emplace_back(
+        static_cast<size_t>(t),
+        std::make_unique<TensorMatch>(1, std::vector<int64_t>{t == 0 ? e + 1 : 8, k_inner},
+                                      std::vector<int64_t>{k_inner, 1}));
+    }
+    entry.value = static_cast<int>(e);
+    all.push_back(std::move(entry));
+  }
+  const CallArgs call(tensors, entries / 2 + 1);
+  for (auto _ : state) {
+    const GuardedEntry* hit = nullptr;
+    for (const auto& entry : all) {
+      bool passed = true;
+      for (const auto& [arg, guard] : entry.guards) {
+        if (!guard->check(call.views[arg])) {
+          passed = false;
+          break;
+        }
+      }
+      if (passed) {
+        hit = &entry;
+        break;
+      }
+    }
+    benchmark::DoNotOptimize(hit);
+  }
+}
+
+void
+StaticHit_jitcache(benchmark::State& state)
+{
+  const int64_t entries = state.range(0);
+  const int64_t tensors = state.range(1);
+  dispatch::FunctionCache cache;
+  for (int64_t e = 0; e < entries; ++e) {
+    cache.insert(static_guards(tensors, e + 1), std::make_shared<const int>(e));
+  }
+  const CallArgs call(tensors, entries / 2 + 1);
+  if (cache.lookup(call.views) == nullptr) {
+    state.SkipWithError("no hit");
+    return;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(cache.lookup(call.views));
+  }
+}
+
+void
+CallHit_baseline(benchmark::State& state)
+{
+  const int64_t entries = state.range(0);
+  const int64_t tensors = state.range(1);
+  auto signature_of = [](const CallArgs& call) {
+    std::vector<uint64_t> words;
+    words.reserve(64);
+    for (const auto& view : call.views) {
+      words.push_back(uint64_t{view.dtype} << 8U | view.rank);
+      for (uint8_t d = 0; d < view.rank; ++d) {
+        words.push_back(static_cast<uint64_t>(view.sizes[d]));
+        words.push_back(static_cast<uint64_t>(view.strides[d]));
+      }
+    }
+    return guards::hash_words(words);
+  };
+  std::unordered_map<uint64_t, int> map;
+  for (int64_t e = 0; e < entries; ++e) {
+    map.emplace(signature_of(CallArgs(tensors, e + 1)), static_cast<int>(e));
+  }
+  const CallArgs call(tensors, entries / 2 + 1);
+  // The words go to a stack buffer, as a real dispatcher would do.
+  for (auto _ : state) {
+    std::array<uint64_t, 256> words; // NOLINT: filled before read
+    size_t n = 0;
+    for (const auto& view : call.views) {
+      words[n++] = uint64_t{view.dtype} << 8U | view.rank;
+      for (uint8_t d = 0; d < view.rank; ++d) {
+        words[n++] = static_cast<uint64_t>(view.sizes[d]);
+        words[n++] = static_cast<uint64_t>(view.strides[d]);
+      }
+    }
+    auto found = map.find(guards::hash_words({words.data(), n}));
+    benchmark::DoNotOptimize(found);
+  }
+}
+
+void
+CallHit_jitcache(benchmark::State& state)
+{
+  StaticHit_jitcache(state);
+}
+
+// Dynamic entries ([s0, 64] with s0 % k == 0 for several k): a hit on the front entry.
+void
+DynamicHit_jitcache(benchmark::State& state)
+{
+  const int64_t entries = state.range(0);
+  const int64_t tensors = state.range(1);
+  dispatch::FunctionCache cache;
+  for (int64_t e = entries; e >= 1; --e) {
+    std::string text = fmt::format("args {}; a0 dtype 1 sizes [s0, {}]", tensors, k_inner);
+    for (int64_t t = 1; t < tensors; ++t) {
+      text += fmt::format("; a{} dtype 1 sizes [8, {}]", t, k_inner);
+    }
+    text += fmt::format("; s0 % {} == 0", e);
+    cache.insert(*guards::GuardSet::parse(text), std::make_shared<const int>(e));
+  }
+  const CallArgs call(tensors, 1);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(cache.lookup(call.views));
+  }
+}
+
+void
+shapes(benchmark::internal::Benchmark* bench)
+{
+  for (const int64_t entries : {1, 8, 64, 1000}) {
+    for (const int64_t tensors : {1, 4, 16}) {
+      bench->Args({entries, tensors});
+    }
+  }
+}
+
+} // namespace
+
+BENCHMARK(StaticHit_baseline)->Apply(shapes);
+BENCHMARK(StaticHit_guardobjects)->Apply(shapes);
+BENCHMARK(StaticHit_jitcache)->Apply(shapes);
+BENCHMARK(CallHit_baseline)->Apply(shapes);
+BENCHMARK(CallHit_jitcache)->Apply(shapes);
+BENCHMARK(DynamicHit_jitcache)->Args({1, 4})->Args({8, 4});
