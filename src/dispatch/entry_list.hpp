@@ -102,7 +102,7 @@ public:
 
 private:
   struct Block {
-    explicit Block(size_t slots) : capacity(slots), slots(new std::atomic<CacheEntry*>[slots]) {}
+    explicit Block(size_t count) : capacity(count), slots(new std::atomic<CacheEntry*>[count]) {}
     size_t capacity;
     std::unique_ptr<std::atomic<CacheEntry*>[]> slots;
   };

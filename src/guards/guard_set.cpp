@@ -257,6 +257,18 @@ void
 GuardSet::compile()
 {
   m_steps.clear();
+  m_symbol_count = 0;
+  for (const auto& item : m_items) {
+    if (const auto* tensor = std::get_if<TensorGuard>(&item)) {
+      for (const auto& size : tensor->sizes) {
+        if (size.kind == DimGuard::Kind::symbol) {
+          m_symbol_count = std::max(m_symbol_count, static_cast<size_t>(size.value) + 1);
+        }
+      }
+    } else if (const auto* relation = std::get_if<ShapeExpr>(&item)) {
+      m_symbol_count = std::max<size_t>(m_symbol_count, relation->symbol_count());
+    }
+  }
   for (const uint32_t i : m_check_order) {
     if (const auto* arity = std::get_if<Arity>(&m_items[i])) {
       m_steps.push_back({StepKind::arity, 0, 0, i, arity->count, 0});
@@ -347,7 +359,8 @@ GuardSet::first_failure(std::span<const ArgView> args, std::span<int64_t> symbol
     case StepKind::real_value:
       ok = arg.real == step.real || (std::isnan(arg.real) && std::isnan(step.real));
       break;
-    case StepKind::relation: break;
+    case StepKind::relation:
+    case StepKind::arity: break; // handled above
     }
     if (!ok) {
       return static_cast<int64_t>(s);
@@ -359,7 +372,10 @@ GuardSet::first_failure(std::span<const ArgView> args, std::span<int64_t> symbol
 bool
 GuardSet::check(std::span<const ArgView> args) const
 {
-  std::array<int64_t, k_max_symbols> symbols{};
+  // Only the symbols this set uses are cleared (a relation may name one no tensor binds: it
+  // reads 0), not all 64 slots on every check.
+  std::array<int64_t, k_max_symbols> symbols; // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::fill_n(symbols.begin(), m_symbol_count, 0);
   return first_failure(args, symbols) < 0;
 }
 

@@ -148,6 +148,7 @@ private:
   std::vector<Item> m_items;
   std::vector<uint32_t> m_check_order; // item indices, in the order their steps run
   std::vector<Step> m_steps;
+  size_t m_symbol_count = 0; // one more than the highest symbol index any item uses
 };
 
 } // namespace jitcache::guards

@@ -37,7 +37,7 @@ report_for(RunReport& report, const std::string& name)
       return function;
     }
   }
-  report.functions.push_back(FunctionReport{name, {}, "skipped", 0, 0, {}, {}, {}});
+  report.functions.push_back(FunctionReport{name, {}, "skipped", 0, 0, {}, {}, {}, {}});
   return report.functions.back();
 }
 

@@ -46,7 +46,7 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
     return error(run.location, fmt::format("unknown function '{}'", run.function),
                  run.function.size());
   }
-  RunLine line{run.function, {}, run.repeat, run.location};
+  RunLine line{run.function, {}, run.repeat, run.location, std::nullopt};
   line.inputs.resize(graph->parameters.size());
   std::vector<bool> given(graph->parameters.size(), false);
   SourceLocation sweep_location;
