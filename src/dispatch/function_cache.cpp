@@ -65,6 +65,15 @@ FunctionCache::lookup(std::span<const ArgView> args)
 CacheEntry*
 FunctionCache::add(guards::GuardSet guards, std::shared_ptr<const void> payload, bool precompiled)
 {
+  if (!m_argument_failures.empty()) {
+    std::vector<uint64_t> failures(guards.item_count(), 0);
+    for (uint32_t item = 0; item < failures.size(); ++item) {
+      if (auto arg = guards.item_argument(item); arg && *arg < m_argument_failures.size()) {
+        failures[item] = m_argument_failures[*arg];
+      }
+    }
+    guards.order_checks(failures);
+  }
   auto entry = std::make_unique<CacheEntry>();
   entry->fast = guards.static_match();
   entry->guards = std::move(guards);
@@ -141,6 +150,25 @@ size_t
 FunctionCache::size() const
 {
   return entries().size();
+}
+
+void
+FunctionCache::record_miss(std::span<const ArgView> args)
+{
+  std::lock_guard lock(m_mutex);
+  for (const auto& owned : m_owned) {
+    if (owned->invalid.load(std::memory_order_relaxed)) {
+      continue;
+    }
+    const auto item = owned->guards.failing_item(args);
+    const auto arg = item ? owned->guards.item_argument(*item) : std::nullopt;
+    if (arg) {
+      if (m_argument_failures.size() <= *arg) {
+        m_argument_failures.resize(*arg + 1U, 0);
+      }
+      ++m_argument_failures[*arg];
+    }
+  }
 }
 
 std::string

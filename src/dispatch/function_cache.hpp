@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace jitcache::dispatch {
@@ -53,6 +54,11 @@ public:
   // Why no live entry admits `args`: one line per entry, "entry N: <failing guard>".
   std::string explain_miss(std::span<const ArgView> args) const;
 
+  // Fail fast: counts, for a call that missed, which argument each live entry rejected it on.
+  // Entries inserted later check the arguments that fail most often first (a guard set is
+  // not reordered once readers may be checking it).
+  void record_miss(std::span<const ArgView> args);
+
 private:
   const CacheEntry* find(std::span<const ArgView> args, bool reorder);
   CacheEntry* add(guards::GuardSet guards, std::shared_ptr<const void> payload, bool precompiled);
@@ -75,6 +81,7 @@ private:
   StaticIndex m_index;
   EntryList m_dynamic;
   std::deque<std::unique_ptr<CacheEntry>> m_owned;
+  std::vector<uint64_t> m_argument_failures; // by argument index
   uint64_t m_sequence = 0;
 };
 

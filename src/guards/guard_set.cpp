@@ -142,6 +142,23 @@ GuardSet::failing_item(std::span<const ArgView> args) const
   return m_steps[static_cast<size_t>(failed)].item;
 }
 
+std::optional<uint8_t>
+GuardSet::item_argument(uint32_t item) const
+{
+  if (item >= m_items.size()) {
+    return std::nullopt;
+  }
+  return std::visit(
+    [](const auto& value) -> std::optional<uint8_t> {
+      if constexpr (requires { value.arg; }) {
+        return value.arg;
+      } else {
+        return std::nullopt;
+      }
+    },
+    m_items[item]);
+}
+
 void
 GuardSet::add_tensor(TensorGuard guard)
 {

@@ -82,6 +82,8 @@ public:
   // Fail fast: checks items with more failures first (`failures` has one count per item).
   // Relations stay last, after every size they read is bound; the text form keeps its order.
   void order_checks(std::span<const uint64_t> failures);
+  // The argument an item is about (a tensor, alignment or scalar item), if any.
+  std::optional<uint8_t> item_argument(uint32_t item) const;
   // Why check() fails: the failing item's text and the values it saw; empty when it passes.
   std::string explain(std::span<const ArgView> args) const;
 

@@ -106,6 +106,7 @@ Dispatcher::compile(std::span<const ArgView> args, const BuildGraph& build,
     return nullptr;
   }
   const auto entries = m_cache.entries();
+  m_cache.record_miss(args);
   if (!entries.empty()) {
     // The newest variant's failing guard says best what changed.
     const auto* newest =

@@ -136,6 +136,28 @@ TEST(FunctionCache, TheArgumentCountIsPartOfEveryMatch)
   EXPECT_EQ(cache.lookup(three.views), nullptr);
 }
 
+TEST(FunctionCache, NewEntriesCheckTheArgumentsThatFailMostFirst)
+{
+  FunctionCache cache;
+  cache.insert(guards_of("args 2; a0 dtype 0 sizes [s0]; a1 dtype 0 sizes [4]"), payload(1));
+  // Calls keep missing on a1 (its size), never on a0.
+  for (int64_t size = 5; size < 10; ++size) {
+    Call miss({{3}, {size}});
+    ASSERT_EQ(cache.lookup(miss.views), nullptr);
+    cache.record_miss(miss.views);
+  }
+  const auto* newer =
+    cache.insert(guards_of("args 2; a0 dtype 0 sizes [s0]; a1 dtype 0 sizes [9]"), payload(2));
+  // A call failing both a0's dtype and a1's size: the newer entry checks a1 first.
+  Call both(std::vector<std::vector<int64_t>>{{3}, {7}});
+  both.views[0].dtype = 1;
+  EXPECT_EQ(newer->guards.explain(both.views), "a1 dtype 0 sizes [9]: a1 size 0 is 7");
+  EXPECT_EQ(cache.entries().back()->guards.explain(both.views),
+            "a0 dtype 0 sizes [s0]: a0 has dtype 1");
+  // The text form keeps the written order.
+  EXPECT_EQ(newer->guards.to_string(), "args 2; a0 dtype 0 sizes [s0]; a1 dtype 0 sizes [9]");
+}
+
 // The lookup order written out plainly: precompiled in install order, then static entries
 // oldest first, then dynamic entries most recently used first.
 struct ReferenceEntry {
