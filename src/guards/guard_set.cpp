@@ -201,12 +201,16 @@ GuardSet::static_match() const
   const Arity* arity = nullptr;
   for (const auto& item : m_items) {
     if (const auto* found = std::get_if<Arity>(&item)) {
+      if (arity != nullptr) {
+        return std::nullopt; // two counts (only add_arity can make that): leave it to check()
+      }
       arity = found;
     } else if (std::holds_alternative<Alignment>(item) || std::holds_alternative<ShapeExpr>(item)) {
       return std::nullopt;
     }
   }
-  if (arity == nullptr) {
+  // Items name arguments a0 to a255: a larger count cannot have every argument fixed.
+  if (arity == nullptr || arity->count > 256) {
     return std::nullopt;
   }
   // The views a call would present, rebuilt from the items; each argument fixed exactly once.
@@ -283,7 +287,9 @@ GuardSet::compile()
         }
       }
     } else if (const auto* relation = std::get_if<ShapeExpr>(&item)) {
-      m_symbol_count = std::max<size_t>(m_symbol_count, relation->symbol_count());
+      // A relation may name symbols past the array (no tensor binds them): they read as 0.
+      m_symbol_count =
+        std::max<size_t>(m_symbol_count, std::min<size_t>(relation->symbol_count(), k_max_symbols));
     }
   }
   for (const uint32_t i : m_check_order) {
@@ -432,7 +438,7 @@ GuardSet::explain(std::span<const ArgView> args) const
   default: {
     const auto& relation = std::get<ShapeExpr>(m_items[step.item]);
     std::vector<std::string> values;
-    for (uint32_t s = 0; s < relation.symbol_count(); ++s) {
+    for (uint32_t s = 0; s < std::min<size_t>(relation.symbol_count(), k_max_symbols); ++s) {
       values.push_back(fmt::format("s{} = {}", s, symbols[s]));
     }
     return fmt::format("{} is false with {}", text, fmt::join(values, ", "));
@@ -513,6 +519,10 @@ GuardSet::parse(std::string_view text)
       auto count = reader.number<uint32_t>();
       if (!count || !reader.done()) {
         return reader.error("expected 'args N'");
+      }
+      if (std::any_of(set.m_items.begin(), set.m_items.end(),
+                      [](const Item& other) { return std::holds_alternative<Arity>(other); })) {
+        return reader.error("the argument count is given twice");
       }
       set.m_items.emplace_back(Arity{*count});
       continue;

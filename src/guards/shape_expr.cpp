@@ -138,9 +138,33 @@ private:
     m_expr.m_program.push_back(Instruction{op, operand});
   }
 
+  // Every recursion of the grammar (brackets, min/max arguments, repeated '-' and 'not')
+  // passes through one of the functions that hold a Nesting: deep input is an error, not a
+  // stack overflow.
+  static constexpr size_t k_max_nesting = 300; // about 100 levels of brackets
+  class Nesting {
+  public:
+    explicit Nesting(size_t& depth) : m_depth(depth) { ++m_depth; }
+    ~Nesting() { --m_depth; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    bool
+    too_deep() const
+    {
+      return m_depth > k_max_nesting;
+    }
+
+  private:
+    size_t& m_depth;
+  };
+
   Expected<void>
   parse_or()
   {
+    const Nesting nesting(m_nesting);
+    if (nesting.too_deep()) {
+      return error("the expression nests too deeply for the parser");
+    }
     if (auto ok = parse_and(); !ok) {
       return ok;
     }
@@ -171,6 +195,10 @@ private:
   Expected<void>
   parse_not()
   {
+    const Nesting nesting(m_nesting);
+    if (nesting.too_deep()) {
+      return error("the expression nests too deeply for the parser");
+    }
     if (accept("not")) {
       if (auto ok = parse_not(); !ok) {
         return ok;
@@ -253,6 +281,10 @@ private:
   Expected<void>
   parse_unary()
   {
+    const Nesting nesting(m_nesting);
+    if (nesting.too_deep()) {
+      return error("the expression nests too deeply for the parser");
+    }
     if (!accept("-")) {
       return parse_atom();
     }
@@ -337,6 +369,7 @@ private:
 
   std::string_view m_text;
   size_t m_at = 0;
+  size_t m_nesting = 0;
   ShapeExpr m_expr;
 };
 

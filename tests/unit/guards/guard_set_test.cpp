@@ -204,5 +204,20 @@ TEST(GuardSet, ChecksThatFailOftenRunFirst)
   EXPECT_EQ(set.to_string(), "a0 dtype 0 sizes [s0]; a1 dtype 0 sizes [s0]; s0 > 2");
 }
 
+// Inputs the guard text fuzzer found (tests/fuzz/guard_text_fuzz.cpp).
+TEST(GuardSet, FuzzerFindsStayFixed)
+{
+  // Two argument counts: an error, not a set whose fast form and steps disagree.
+  auto twice = GuardSet::parse("args 3; args 0");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("the argument count is given twice"), std::string::npos);
+  // A relation over a symbol past the 64 a set binds: reads as 0, explained without overrun.
+  const auto far = parse("args 0; s82 >= 1");
+  EXPECT_FALSE(far.check({}));
+  EXPECT_NE(far.explain({}).find("is false"), std::string::npos) << far.explain({});
+  // A huge argument count is no static set (and allocates nothing for it).
+  EXPECT_FALSE(parse("args 29999999").static_match());
+}
+
 } // namespace
 } // namespace jitcache::guards

@@ -168,5 +168,15 @@ TEST(ShapeExpr, RandomExpressionsAgreeWithADirectEvaluation)
   }
 }
 
+TEST(ShapeExpr, DeepNestingIsAnErrorNotAStackOverflow)
+{
+  const std::string deep = std::string(5000, '(') + "s0" + std::string(5000, ')');
+  auto parsed = ShapeExpr::parse(deep);
+  ASSERT_FALSE(parsed);
+  EXPECT_NE(parsed.error().message.find("nests too deeply for the parser"), std::string::npos);
+  EXPECT_FALSE(ShapeExpr::parse(std::string(5000, '-') + "s0"));
+  EXPECT_TRUE(ShapeExpr::parse(std::string(20, '(') + "s0 + 1" + std::string(20, ')')));
+}
+
 } // namespace
 } // namespace jitcache::guards
