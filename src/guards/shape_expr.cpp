@@ -139,8 +139,8 @@ private:
   }
 
   // Every recursion of the grammar (brackets, min/max arguments, repeated '-' and 'not')
-  // passes through one of the functions that hold a Nesting: deep input is an error, not a
-  // stack overflow.
+  // passes through parse_or, parse_not or parse_unary, which each hold a Nesting for their
+  // duration: deep input is an error, not a stack overflow.
   static constexpr size_t k_max_nesting = 300; // about 100 levels of brackets
   class Nesting {
   public:
@@ -148,22 +148,25 @@ private:
     ~Nesting() { --m_depth; }
     Nesting(const Nesting&) = delete;
     Nesting& operator=(const Nesting&) = delete;
-    bool
-    too_deep() const
-    {
-      return m_depth > k_max_nesting;
-    }
 
   private:
     size_t& m_depth;
   };
+  Expected<void>
+  check_nesting() const
+  {
+    if (m_nesting > k_max_nesting) {
+      return error("the expression nests too deeply for the parser");
+    }
+    return {};
+  }
 
   Expected<void>
   parse_or()
   {
     const Nesting nesting(m_nesting);
-    if (nesting.too_deep()) {
-      return error("the expression nests too deeply for the parser");
+    if (auto ok = check_nesting(); !ok) {
+      return ok;
     }
     if (auto ok = parse_and(); !ok) {
       return ok;
@@ -196,8 +199,8 @@ private:
   parse_not()
   {
     const Nesting nesting(m_nesting);
-    if (nesting.too_deep()) {
-      return error("the expression nests too deeply for the parser");
+    if (auto ok = check_nesting(); !ok) {
+      return ok;
     }
     if (accept("not")) {
       if (auto ok = parse_not(); !ok) {
@@ -282,8 +285,8 @@ private:
   parse_unary()
   {
     const Nesting nesting(m_nesting);
-    if (nesting.too_deep()) {
-      return error("the expression nests too deeply for the parser");
+    if (auto ok = check_nesting(); !ok) {
+      return ok;
     }
     if (!accept("-")) {
       return parse_atom();

@@ -35,21 +35,34 @@ wait_for(pid_t pid)
   ::waitpid(pid, &status, 0);
 }
 
-TEST(CompileLock, AnotherProcessWaitsForTheHolder)
+// A process that takes the lock, holds it for `hold`, then exits; returns once it holds it.
+pid_t
+spawn_holder(const std::filesystem::path& path, std::chrono::milliseconds hold)
 {
-  TempDir dir;
-  const auto path = dir.path() / "locks" / "key.lock";
   int ready[2];
-  ASSERT_EQ(::pipe(ready), 0);
+  if (::pipe(ready) != 0) {
+    return -1;
+  }
   const pid_t holder = spawn([&] {
     bool waited = false;
     auto lock = CompileLock::acquire(path, 10s, waited);
     char byte = 1;
     (void)::write(ready[1], &byte, 1);
-    std::this_thread::sleep_for(300ms);
+    std::this_thread::sleep_for(hold);
   });
   char byte = 0;
-  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  const bool held = ::read(ready[0], &byte, 1) == 1;
+  ::close(ready[0]);
+  ::close(ready[1]);
+  return held ? holder : -1;
+}
+
+TEST(CompileLock, AnotherProcessWaitsForTheHolder)
+{
+  TempDir dir;
+  const auto path = dir.path() / "locks" / "key.lock";
+  const pid_t holder = spawn_holder(path, 300ms);
+  ASSERT_GT(holder, 0);
   const auto start = std::chrono::steady_clock::now();
   bool waited = false;
   auto lock = CompileLock::acquire(path, 10s, waited);
@@ -57,8 +70,6 @@ TEST(CompileLock, AnotherProcessWaitsForTheHolder)
   EXPECT_TRUE(waited);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
   wait_for(holder);
-  ::close(ready[0]);
-  ::close(ready[1]);
 }
 
 TEST(CompileLock, ADeadHoldersLockIsNotStaleAndTheFileGoesWithTheLock)
@@ -86,25 +97,14 @@ TEST(CompileLock, AHungHolderIsOutwaited)
 {
   TempDir dir;
   const auto path = dir.path() / "locks" / "key.lock";
-  int ready[2];
-  ASSERT_EQ(::pipe(ready), 0);
-  const pid_t holder = spawn([&] {
-    bool waited = false;
-    auto lock = CompileLock::acquire(path, 10s, waited);
-    char byte = 1;
-    (void)::write(ready[1], &byte, 1);
-    std::this_thread::sleep_for(2s);
-  });
-  char byte = 0;
-  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  const pid_t holder = spawn_holder(path, 2000ms);
+  ASSERT_GT(holder, 0);
   bool waited = false;
   auto lock = CompileLock::acquire(path, 200ms, waited);
   ASSERT_FALSE(lock);
   EXPECT_NE(lock.error().message.find("timed out"), std::string::npos) << lock.error().message;
   ::kill(holder, SIGKILL);
   wait_for(holder);
-  ::close(ready[0]);
-  ::close(ready[1]);
 }
 
 } // namespace
