@@ -9,6 +9,11 @@
 //   CallHit_baseline        pack the call's dtypes, ranks, sizes and strides into words, hash
 //                           them (XXH3) and std::unordered_map::find the hash (no verification)
 //   CallHit_jitcache        the same FunctionCache::lookup as StaticHit_jitcache
+// jitcache checks the entry that served the previous call first, so the two groups above,
+// which repeat one call, measure that path. Calls that change shape every time take the
+// index path (pack, hash, probe, memcmp):
+//   RotatingHit_baseline    the call-reading floor, cycling through 8 different calls
+//   RotatingHit_jitcache    FunctionCache::lookup, cycling through the same 8 calls
 // Also: a hit among dynamic entries.
 #include "dispatch/function_cache.hpp"
 
@@ -53,6 +58,64 @@ static_guards(int64_t tensors, int64_t batch)
                         k_inner, k_inner);
   }
   return *guards::GuardSet::parse(text);
+}
+
+// The call-reading floor's signature: the call's words on the stack, hashed.
+uint64_t
+call_signature(const CallArgs& call)
+{
+  std::array<uint64_t, 256> words; // NOLINT: filled before read
+  size_t n = 0;
+  for (const auto& view : call.views) {
+    words[n++] = uint64_t{view.dtype} << 8U | view.rank;
+    for (uint8_t d = 0; d < view.rank; ++d) {
+      words[n++] = static_cast<uint64_t>(view.sizes[d]);
+      words[n++] = static_cast<uint64_t>(view.strides[d]);
+    }
+  }
+  return guards::hash_words({words.data(), n});
+}
+
+// Calls `find` on calls[0], calls[1], ... in turn.
+template<typename Find>
+void
+cycle_calls(benchmark::State& state, const std::vector<CallArgs>& calls, Find find)
+{
+  size_t next = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(find(calls[next]));
+    next = next + 1 == calls.size() ? 0 : next + 1;
+  }
+}
+
+std::unordered_map<uint64_t, int>
+signature_map(int64_t entries, int64_t tensors)
+{
+  std::unordered_map<uint64_t, int> map;
+  for (int64_t e = 0; e < entries; ++e) {
+    map.emplace(call_signature(CallArgs(tensors, e + 1)), static_cast<int>(e));
+  }
+  return map;
+}
+
+// Entry e admits the call whose first tensor has e + 1 rows.
+void
+fill_static(dispatch::FunctionCache& cache, int64_t entries, int64_t tensors)
+{
+  for (int64_t e = 0; e < entries; ++e) {
+    cache.insert(static_guards(tensors, e + 1), std::make_shared<const int>(e));
+  }
+}
+
+// `count` calls that hit entries spread over the cache.
+std::vector<CallArgs>
+spread_calls(int64_t entries, int64_t tensors, int64_t count)
+{
+  std::vector<CallArgs> calls;
+  for (int64_t c = 0; c < count; ++c) {
+    calls.emplace_back(tensors, c * entries / count + 1);
+  }
+  return calls;
 }
 
 // The model's guard objects: one heap object per tensor, checked through a virtual call.
@@ -152,9 +215,7 @@ StaticHit_jitcache(benchmark::State& state)
   const int64_t entries = state.range(0);
   const int64_t tensors = state.range(1);
   dispatch::FunctionCache cache;
-  for (int64_t e = 0; e < entries; ++e) {
-    cache.insert(static_guards(tensors, e + 1), std::make_shared<const int>(e));
-  }
+  fill_static(cache, entries, tensors);
   const CallArgs call(tensors, entries / 2 + 1);
   if (cache.lookup(call.views) == nullptr) {
     state.SkipWithError("no hit");
@@ -168,39 +229,32 @@ StaticHit_jitcache(benchmark::State& state)
 void
 CallHit_baseline(benchmark::State& state)
 {
-  const int64_t entries = state.range(0);
-  const int64_t tensors = state.range(1);
-  auto signature_of = [](const CallArgs& call) {
-    std::vector<uint64_t> words;
-    words.reserve(64);
-    for (const auto& view : call.views) {
-      words.push_back(uint64_t{view.dtype} << 8U | view.rank);
-      for (uint8_t d = 0; d < view.rank; ++d) {
-        words.push_back(static_cast<uint64_t>(view.sizes[d]));
-        words.push_back(static_cast<uint64_t>(view.strides[d]));
-      }
+  const auto map = signature_map(state.range(0), state.range(1));
+  const std::vector<CallArgs> calls = spread_calls(state.range(0), state.range(1), 1);
+  cycle_calls(state, calls, [&](const CallArgs& call) { return map.find(call_signature(call)); });
+}
+
+void
+RotatingHit_baseline(benchmark::State& state)
+{
+  const auto map = signature_map(state.range(0), state.range(1));
+  const std::vector<CallArgs> calls = spread_calls(state.range(0), state.range(1), 8);
+  cycle_calls(state, calls, [&](const CallArgs& call) { return map.find(call_signature(call)); });
+}
+
+void
+RotatingHit_jitcache(benchmark::State& state)
+{
+  dispatch::FunctionCache cache;
+  fill_static(cache, state.range(0), state.range(1));
+  const std::vector<CallArgs> calls = spread_calls(state.range(0), state.range(1), 8);
+  for (const auto& call : calls) {
+    if (cache.lookup(call.views) == nullptr) {
+      state.SkipWithError("no hit");
+      return;
     }
-    return guards::hash_words(words);
-  };
-  std::unordered_map<uint64_t, int> map;
-  for (int64_t e = 0; e < entries; ++e) {
-    map.emplace(signature_of(CallArgs(tensors, e + 1)), static_cast<int>(e));
   }
-  const CallArgs call(tensors, entries / 2 + 1);
-  // The words go to a stack buffer, as a real dispatcher would do.
-  for (auto _ : state) {
-    std::array<uint64_t, 256> words; // NOLINT: filled before read
-    size_t n = 0;
-    for (const auto& view : call.views) {
-      words[n++] = uint64_t{view.dtype} << 8U | view.rank;
-      for (uint8_t d = 0; d < view.rank; ++d) {
-        words[n++] = static_cast<uint64_t>(view.sizes[d]);
-        words[n++] = static_cast<uint64_t>(view.strides[d]);
-      }
-    }
-    auto found = map.find(guards::hash_words({words.data(), n}));
-    benchmark::DoNotOptimize(found);
-  }
+  cycle_calls(state, calls, [&](const CallArgs& call) { return cache.lookup(call.views); });
 }
 
 void
@@ -247,4 +301,6 @@ BENCHMARK(StaticHit_guardobjects)->Apply(shapes);
 BENCHMARK(StaticHit_jitcache)->Apply(shapes);
 BENCHMARK(CallHit_baseline)->Apply(shapes);
 BENCHMARK(CallHit_jitcache)->Apply(shapes);
+BENCHMARK(RotatingHit_baseline)->ArgsProduct({{8, 64, 1000}, {1, 4, 16}});
+BENCHMARK(RotatingHit_jitcache)->ArgsProduct({{8, 64, 1000}, {1, 4, 16}});
 BENCHMARK(DynamicHit_jitcache)->Args({1, 4})->Args({8, 4});

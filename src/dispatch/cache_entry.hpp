@@ -18,6 +18,7 @@ struct CacheEntry {
   std::optional<guards::StaticMatch> fast; // set when the guards are static (static_match())
   uint64_t sequence = 0;                   // insertion order
   std::atomic<bool> invalid{false};        // never matches again
+  std::atomic<bool> shares_key{false};     // static: another entry packs the same CallKey
 
   bool
   matches(std::span<const ArgView> args) const

@@ -19,9 +19,19 @@ FunctionCache::find(std::span<const ArgView> args, bool reorder)
   }
   if (m_options.static_index) {
     if (m_index.size() != 0) {
+      // Calls mostly repeat the previous call's shapes: try the entry that served it first,
+      // word by word against the arguments, before packing and hashing the call.
+      const CacheEntry* last = m_last_static.entry.load(std::memory_order_acquire);
+      if (last != nullptr && !last->invalid.load(std::memory_order_relaxed) &&
+          last->fast->admits(args)) {
+        return last;
+      }
       guards::CallKey key; // packed once: hashed for the probe, compared with memcmp
       if (key.pack(args)) {
         if (const CacheEntry* entry = m_index.find(key, args)) {
+          if (!entry->shares_key.load(std::memory_order_relaxed)) {
+            m_last_static.entry.store(entry, std::memory_order_release);
+          }
           return entry;
         }
       }
@@ -118,6 +128,8 @@ FunctionCache::invalidate(const CacheEntry* entry)
   std::lock_guard lock(m_mutex);
   auto* owned = const_cast<CacheEntry*>(entry); // NOLINT(cppcoreguidelines-pro-type-const-cast)
   owned->invalid.store(true, std::memory_order_relaxed);
+  const CacheEntry* served = entry;
+  m_last_static.entry.compare_exchange_strong(served, nullptr);
   begin_write();
   if (!m_precompiled.remove(owned) && !m_static.remove(owned)) {
     m_dynamic.remove(owned);

@@ -5,7 +5,9 @@
 //   1. precompiled entries (from bundles), in the order they were installed, never reordered;
 //   2. entries whose guards are static (every argument's sizes fixed), oldest first: with the
 //      index (the default) one hash probe finds them, so a hit costs the same with 1 entry
-//      or 1,000;
+//      or 1,000; before the probe, the static entry that served the last static hit is
+//      checked directly against the call (unless another entry packs the same key, which
+//      would have to be tried first);
 //   3. the other entries (with dynamic sizes), most recently used first: a hit moves its
 //      entry to the front (unless move_hits_to_front is off); a new entry goes to the front.
 // An invalidated entry never matches again and leaves the lists; its memory (and compiled
@@ -79,6 +81,11 @@ private:
   EntryList m_precompiled;
   EntryList m_static; // static entries when the index is off
   StaticIndex m_index;
+  // The last static hit's entry, on a cache line of its own: threads calling with different
+  // shapes write it, and readers of the other members should not pay for that.
+  struct alignas(64) LastHit {
+    std::atomic<const CacheEntry*> entry{nullptr};
+  } m_last_static;
   EntryList m_dynamic;
   std::deque<std::unique_ptr<CacheEntry>> m_owned;
   std::vector<uint64_t> m_argument_failures; // by argument index

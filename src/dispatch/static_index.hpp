@@ -18,7 +18,7 @@ class StaticIndex {
 public:
   StaticIndex() { rebuild(16); }
 
-  // The first entry in insertion order that admits the call packed as `key`.
+  // The first entry in insertion order that admits `args`, whose CallKey is `key`.
   const CacheEntry*
   find(const guards::CallKey& key, std::span<const ArgView> args) const
   {
@@ -30,7 +30,7 @@ public:
         return nullptr;
       }
       if (entry->fast->hash() == hash && !entry->invalid.load(std::memory_order_relaxed) &&
-          entry->fast->matches(key.words(), args)) {
+          entry->fast->admits(args)) {
         return entry;
       }
     }
@@ -40,6 +40,7 @@ public:
   void
   insert(CacheEntry* entry)
   {
+    mark_shared_keys(entry);
     m_entries.push_back(entry);
     m_count.store(m_entries.size(), std::memory_order_release);
     const Table* table = m_table.load(std::memory_order_relaxed);
@@ -68,6 +69,26 @@ private:
     size_t mask;
     std::unique_ptr<std::atomic<CacheEntry*>[]> slots;
   };
+
+  // Entries that pack the same CallKey (they differ in strides, say) are found oldest first
+  // by the probe; marking them keeps the function cache's last-hit shortcut from answering
+  // with a younger one.
+  void
+  mark_shared_keys(CacheEntry* entry) const
+  {
+    const Table& table = *m_table.load(std::memory_order_relaxed);
+    const uint64_t hash = entry->fast->hash();
+    for (size_t i = hash & table.mask;; i = (i + 1) & table.mask) {
+      CacheEntry* other = table.slots[i].load(std::memory_order_relaxed);
+      if (other == nullptr) {
+        return;
+      }
+      if (other->fast->hash() == hash) {
+        other->shares_key.store(true, std::memory_order_relaxed);
+        entry->shares_key.store(true, std::memory_order_relaxed);
+      }
+    }
+  }
 
   static void
   place(Table& table, CacheEntry* entry)

@@ -5,26 +5,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include <bit>
-
 namespace jitcache::guards {
-
-namespace {
-
-uint64_t
-real_bits(double value)
-{
-  if (value != value) {
-    return 0x7FF8000000000000ULL;
-  }
-  return value == 0 ? 0 : std::bit_cast<uint64_t>(value);
-}
-
-constexpr uint64_t k_tensor = uint64_t{1} << 16U;
-constexpr uint64_t k_integer = uint64_t{2} << 16U;
-constexpr uint64_t k_real = uint64_t{3} << 16U;
-
-} // namespace
 
 bool
 CallKey::pack(std::span<const ArgView> args)
@@ -36,21 +17,13 @@ CallKey::pack(std::span<const ArgView> args)
       m_size = 0;
       return false;
     }
-    switch (arg.kind) {
-    case ArgView::Kind::tensor:
-      m_words[size++] = k_tensor | (uint64_t{arg.dtype} << 8U) | arg.rank;
+    m_words[size++] = header(arg);
+    if (arg.kind == ArgView::Kind::tensor) {
       for (uint8_t d = 0; d < arg.rank; ++d) {
         m_words[size++] = static_cast<uint64_t>(arg.sizes[d]);
       }
-      break;
-    case ArgView::Kind::integer:
-      m_words[size++] = k_integer;
-      m_words[size++] = static_cast<uint64_t>(arg.integer);
-      break;
-    case ArgView::Kind::real:
-      m_words[size++] = k_real;
-      m_words[size++] = real_bits(arg.real);
-      break;
+    } else {
+      m_words[size++] = scalar_word(arg);
     }
   }
   m_size = size;

@@ -10,6 +10,7 @@
 #include <jitcache/arg_view.hpp>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <span>
 
@@ -29,7 +30,48 @@ public:
     return {m_words.data(), m_size};
   }
 
+  // An argument's header word: its kind, dtype and rank.
+  static uint64_t
+  header(const ArgView& arg)
+  {
+    switch (arg.kind) {
+    case ArgView::Kind::tensor: return k_tensor | (uint64_t{arg.dtype} << 8U) | arg.rank;
+    case ArgView::Kind::integer: return k_integer;
+    case ArgView::Kind::real: return k_real;
+    }
+    return 0;
+  }
+
+  // What a header word says: a tensor (and its rank), or a scalar (one value word).
+  static bool
+  header_is_tensor(uint64_t header)
+  {
+    return (header & ~uint64_t{0xFFFF}) == k_tensor;
+  }
+  static uint8_t
+  header_rank(uint64_t header)
+  {
+    return static_cast<uint8_t>(header & 0xFFU);
+  }
+
+  // A scalar argument's value word (reals: every NaN alike, 0.0 and -0.0 alike).
+  static uint64_t
+  scalar_word(const ArgView& arg)
+  {
+    if (arg.kind == ArgView::Kind::integer) {
+      return static_cast<uint64_t>(arg.integer);
+    }
+    if (arg.real != arg.real) {
+      return 0x7FF8000000000000ULL;
+    }
+    return arg.real == 0 ? 0 : std::bit_cast<uint64_t>(arg.real);
+  }
+
 private:
+  static constexpr uint64_t k_tensor = uint64_t{1} << 16U;
+  static constexpr uint64_t k_integer = uint64_t{2} << 16U;
+  static constexpr uint64_t k_real = uint64_t{3} << 16U;
+
   std::array<uint64_t, k_capacity> m_words; // the first m_size are set by pack()
   size_t m_size = 0;
 };

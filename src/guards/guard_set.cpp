@@ -217,7 +217,7 @@ GuardSet::static_match() const
   std::vector<ArgView> views(arity->count);
   std::vector<bool> fixed(arity->count, false);
   std::vector<std::vector<int64_t>> sizes(arity->count);
-  std::vector<StaticMatch::Strides> strides;
+  std::vector<StaticMatch::Stride> strides;
   auto fix = [&](uint8_t arg) {
     if (arg >= arity->count || fixed[arg]) {
       return false;
@@ -239,16 +239,16 @@ GuardSet::static_match() const
       views[tensor->arg] =
         ArgView::tensor(tensor->dtype, static_cast<uint8_t>(tensor->sizes.size()),
                         sizes[tensor->arg].data(), nullptr, nullptr);
-      StaticMatch::Strides checked{tensor->arg, sizes[tensor->arg], {}};
-      for (const auto& stride : tensor->strides) {
-        checked.strides.push_back(stride.kind == DimGuard::Kind::fixed ? stride.value : -1);
-      }
-      const auto any = std::count(checked.strides.begin(), checked.strides.end(), -1);
-      if (any != 0 && static_cast<size_t>(any) != checked.strides.size()) {
+      const auto any = std::count_if(tensor->strides.begin(), tensor->strides.end(),
+                                     [](auto& s) { return s.kind != DimGuard::Kind::fixed; });
+      if ((any != 0 && static_cast<size_t>(any) != tensor->strides.size()) ||
+          (!tensor->strides.empty() && tensor->strides.size() != tensor->sizes.size())) {
         return std::nullopt; // some strides checked and others not: leave it to check()
       }
-      if (any == 0 && !checked.strides.empty()) {
-        strides.push_back(std::move(checked));
+      for (size_t d = 0; any == 0 && d < tensor->strides.size(); ++d) {
+        if (sizes[tensor->arg][d] != 1) { // a size-1 dimension takes any stride
+          strides.push_back({tensor->arg, static_cast<uint8_t>(d), tensor->strides[d].value});
+        }
       }
     } else if (const auto* integer = std::get_if<IntegerValue>(&item)) {
       if (!fix(integer->arg)) {
@@ -269,7 +269,7 @@ GuardSet::static_match() const
   if (!key.pack(views)) {
     return std::nullopt;
   }
-  return StaticMatch({key.words().begin(), key.words().end()}, std::move(strides));
+  return StaticMatch(key.words(), std::move(strides));
 }
 
 // Tensor, alignment and scalar steps in check order, then relations, once every symbol is

@@ -1,7 +1,8 @@
 // StaticMatch: the fast form of a static guard set (one that fixes the argument count and
 // every argument's kind, dtype, rank and sizes, or value, with no alignment guard and no
-// relation): the CallKey words it admits, and the strides it checks, if any. A level-0 hit on
-// a static entry is one hash probe, one memcmp of these words, and the stride checks.
+// relation): the hash of the CallKey words it admits, by which a function cache indexes it,
+// and a direct check of a call's ArgViews against those words and the strides it checks,
+// stopping at the first difference, with no per-guard dispatch.
 #pragma once
 
 #include "guards/call_key.hpp"
@@ -15,31 +16,51 @@ namespace jitcache::guards {
 
 class StaticMatch {
 public:
-  struct Strides {
+  struct Stride {
     uint8_t arg = 0;
-    std::vector<int64_t> sizes; // a size-1 dimension takes any stride
-    std::vector<int64_t> strides;
+    uint8_t dim = 0;
+    int64_t stride = 0;
   };
 
-  StaticMatch(std::vector<uint64_t> words, std::vector<Strides> strides)
-    : m_words(std::move(words)), m_strides(std::move(strides)), m_hash(hash_words(m_words))
-  {
-  }
+  // `words`: a CallKey's words; `strides`: the strides to check, dimensions of size 1 (which
+  // take any stride) left out.
+  StaticMatch(std::span<const uint64_t> words, std::vector<Stride> strides);
 
-  // The call's packed words (CallKey) must be those of `args`.
+  // Whether the guard set admits `args`: one pass over the arguments against m_direct, where
+  // a tensor's header is followed by a word saying whether its strides are checked and by a
+  // (size, stride, stride mask) triple per dimension, so each argument's sizes and strides
+  // are read together. A word is read only after the header word that says it exists has
+  // matched: the walk stays inside.
   bool
-  matches(std::span<const uint64_t> call_words, std::span<const ArgView> args) const
+  admits(std::span<const ArgView> args) const
   {
-    if (call_words.size() != m_words.size() ||
-        std::memcmp(call_words.data(), m_words.data(), call_words.size_bytes()) != 0) {
+    const uint64_t* word = m_direct.data();
+    if (*word++ != args.size()) {
       return false;
     }
-    for (const Strides& want : m_strides) {
-      const ArgView& arg = args[want.arg];
-      for (size_t d = 0; d < want.strides.size(); ++d) {
-        if (arg.strides[d] != want.strides[d] && want.sizes[d] != 1) {
+    for (const ArgView& arg : args) {
+      if (*word++ != CallKey::header(arg)) {
+        return false;
+      }
+      if (arg.kind != ArgView::Kind::tensor) {
+        if (*word++ != CallKey::scalar_word(arg)) {
           return false;
         }
+        continue;
+      }
+      uint64_t differs = 0;
+      if (*word++ != 0) {
+        for (uint8_t d = 0; d < arg.rank; ++d, word += 3) {
+          differs |= (word[0] ^ static_cast<uint64_t>(arg.sizes[d])) |
+                     ((word[1] ^ static_cast<uint64_t>(arg.strides[d])) & word[2]);
+        }
+      } else {
+        for (uint8_t d = 0; d < arg.rank; ++d, word += 3) {
+          differs |= word[0] ^ static_cast<uint64_t>(arg.sizes[d]);
+        }
+      }
+      if (differs != 0) {
+        return false;
       }
     }
     return true;
@@ -52,9 +73,8 @@ public:
   }
 
 private:
-  std::vector<uint64_t> m_words;
-  std::vector<Strides> m_strides;
-  uint64_t m_hash;
+  std::vector<uint64_t> m_direct; // the CallKey words with the strides to check (see admits())
+  uint64_t m_hash;                // of the CallKey words
 };
 
 } // namespace jitcache::guards

@@ -123,6 +123,33 @@ TEST(FunctionCache, AnInvalidatedEntryNeverMatchesAgain)
   EXPECT_EQ(cache.size(), 0U);
 }
 
+TEST(FunctionCache, TheLastHitShortcutKeepsOldestFirstAndInvalidation)
+{
+  FunctionCache cache;
+  // Two static entries packing the same sizes: the older checks strides, the younger not.
+  cache.insert(guards_of("args 1; a0 dtype 0 sizes [4, 8] strides [8, 1]"), payload(1));
+  const auto* any_strides = cache.insert(guards_of("args 1; a0 dtype 0 sizes [4, 8]"), payload(2));
+  const auto* other = cache.insert(guards_of("args 1; a0 dtype 0 sizes [5, 8]"), payload(3));
+  std::vector<int64_t> sizes = {4, 8};
+  std::vector<int64_t> row_major = {8, 1};
+  std::vector<int64_t> column_major = {1, 4};
+  const std::vector<ArgView> contiguous = {
+    ArgView::tensor(0, 2, sizes.data(), row_major.data(), nullptr)};
+  const std::vector<ArgView> transposed = {
+    ArgView::tensor(0, 2, sizes.data(), column_major.data(), nullptr)};
+  EXPECT_EQ(value_of(cache.lookup(transposed)), 2);
+  EXPECT_EQ(value_of(cache.lookup(contiguous)), 1); // not the entry that served the last call
+  EXPECT_EQ(value_of(cache.lookup(transposed)), 2);
+  cache.invalidate(any_strides);
+  EXPECT_EQ(cache.lookup(transposed), nullptr);
+  // A key of its own: served again by the shortcut, until invalidated.
+  Call five({{5, 8}});
+  EXPECT_EQ(value_of(cache.lookup(five.views)), 3);
+  EXPECT_EQ(value_of(cache.lookup(five.views)), 3);
+  cache.invalidate(other);
+  EXPECT_EQ(cache.lookup(five.views), nullptr);
+}
+
 TEST(FunctionCache, TheArgumentCountIsPartOfEveryMatch)
 {
   FunctionCache cache;
@@ -229,6 +256,9 @@ TEST(FunctionCache, IndexAndWalkAgreeWithABruteForceReference)
           }
           text += d == 0 ? ", " : "]";
         }
+        if (pick(0, 3) == 0) {
+          text += fmt::format(" strides [{}, 1]", pick(2, 3)); // a stride guard
+        }
       }
       if (!is_static && pick(0, 2) == 0) {
         text += "; s0 >= 2";
@@ -245,6 +275,9 @@ TEST(FunctionCache, IndexAndWalkAgreeWithABruteForceReference)
       }
       reference.push_back({std::move(guards), i, precompiled, is_static, ++clock});
     }
+    std::vector<std::vector<int64_t>> shapes;
+    std::vector<std::vector<int64_t>> strides;
+    std::vector<uint8_t> dtypes;
     for (int call = 0; call < 200; ++call) {
       if (pick(0, 30) == 0) {
         const auto victim = static_cast<size_t>(pick(0, count - 1));
@@ -252,15 +285,21 @@ TEST(FunctionCache, IndexAndWalkAgreeWithABruteForceReference)
         walked.invalidate(walked_entries[victim]);
         reference[victim].invalid = true;
       }
-      std::vector<std::vector<int64_t>> shapes;
-      std::vector<uint8_t> dtypes;
-      for (int a = 0; a < 2; ++a) {
-        shapes.push_back({pick(1, 3), pick(1, 3)});
-        dtypes.push_back(static_cast<uint8_t>(pick(0, 1)));
+      // Half the calls repeat the previous one (the last-hit shortcut's case).
+      if (shapes.empty() || pick(0, 1) == 0) {
+        shapes.clear();
+        strides.clear();
+        dtypes.clear();
+        for (int a = 0; a < 2; ++a) {
+          shapes.push_back({pick(1, 3), pick(1, 3)});
+          strides.push_back({pick(2, 3), 1});
+          dtypes.push_back(static_cast<uint8_t>(pick(0, 1)));
+        }
       }
       std::vector<ArgView> views;
       for (int a = 0; a < 2; ++a) {
-        views.push_back(ArgView::tensor(dtypes[a], 2, shapes[a].data(), nullptr, nullptr));
+        views.push_back(
+          ArgView::tensor(dtypes[a], 2, shapes[a].data(), strides[a].data(), nullptr));
       }
       const int expected = reference_lookup(reference, views, clock);
       (expected < 0 ? misses : hits) += 1;
