@@ -299,10 +299,17 @@ TEST_F(CliTest, HelpAndVersion)
   const auto help = run_cli({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   for (const char* command : {"stats", "zero-stats", "ls", "show", "explain", "verify", "trim",
-                              "recount", "clear", "config", "put", "get"}) {
+                              "recount", "clear", "config", "put", "get", "run", "pgo"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
   }
   EXPECT_NE(run_cli({"--version"}).out.find("jitcache 0."), std::string::npos);
+  // Only the command named is built; help for it and a misspelt command still work.
+  const auto run_help = run_cli({"run", "--help"});
+  EXPECT_EQ(run_help.exit_code, 0);
+  EXPECT_NE(run_help.out.find("--repeat"), std::string::npos) << run_help.out;
+  const auto unknown = run_cli({"lss"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("lss"), std::string::npos) << unknown.err;
 }
 
 } // namespace jitcache
