@@ -26,7 +26,7 @@ FunctionCache::find(std::span<const ArgView> args, bool reorder)
           last->fast->admits(args)) {
         return last;
       }
-      guards::CallKey key; // packed once: hashed for the probe, compared with memcmp
+      guards::CallKey key; // packed to hash it for the probe
       if (key.pack(args)) {
         if (const CacheEntry* entry = m_index.find(key, args)) {
           if (!entry->shares_key.load(std::memory_order_relaxed)) {

@@ -243,7 +243,8 @@ GuardSet::static_match() const
                                      [](auto& s) { return s.kind != DimGuard::Kind::fixed; });
       if ((any != 0 && static_cast<size_t>(any) != tensor->strides.size()) ||
           (!tensor->strides.empty() && tensor->strides.size() != tensor->sizes.size())) {
-        return std::nullopt; // some strides checked and others not: leave it to check()
+        return std::nullopt; // some strides checked and others not, or a stride per size
+                             // missing: leave it to check()
       }
       for (size_t d = 0; any == 0 && d < tensor->strides.size(); ++d) {
         if (sizes[tensor->arg][d] != 1) { // a size-1 dimension takes any stride

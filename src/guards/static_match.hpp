@@ -8,7 +8,6 @@
 #include "guards/call_key.hpp"
 
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <vector>
 
