@@ -2,12 +2,14 @@
 #include "cli.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <exception>
 #include <string_view>
+#include <vector>
 
 namespace jitcache::cli {
 void add_stats_command(CLI::App&, const GlobalOptions&, Command&);
@@ -95,11 +97,12 @@ run(int argc, char** argv)
   if (!named.empty() &&
       std::none_of(k_commands.begin(), k_commands.end(),
                    [named](const auto& command) { return command.name == named; })) {
-    std::string names;
+    std::vector<std::string_view> names;
     for (const auto& command : k_commands) {
-      names += fmt::format("{}{}", names.empty() ? "" : ", ", command.name);
+      names.push_back(command.name);
     }
-    report(fmt::format("jitcache: error: unknown command '{}' (commands: {})\n", named, names));
+    report(fmt::format("jitcache: error: unknown command '{}' (commands: {})\n", named,
+                       fmt::join(names, ", ")));
     return k_exit_usage;
   }
   Command chosen;
