@@ -8,8 +8,8 @@
 #include <array>
 #include <cstdio>
 #include <exception>
+#include <ranges>
 #include <string_view>
-#include <vector>
 
 namespace jitcache::cli {
 void add_stats_command(CLI::App&, const GlobalOptions&, Command&);
@@ -97,10 +97,7 @@ run(int argc, char** argv)
   if (!named.empty() &&
       std::none_of(k_commands.begin(), k_commands.end(),
                    [named](const auto& command) { return command.name == named; })) {
-    std::vector<std::string_view> names;
-    for (const auto& command : k_commands) {
-      names.push_back(command.name);
-    }
+    const auto names = k_commands | std::views::transform(&CommandRegistrar::name);
     report(fmt::format("jitcache: error: unknown command '{}' (commands: {})\n", named,
                        fmt::join(names, ", ")));
     return k_exit_usage;
