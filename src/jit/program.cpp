@@ -27,6 +27,46 @@ load_program(const std::filesystem::path& path)
   return parse_program(SourceText{path.string(), std::string(bytes->begin(), bytes->end())});
 }
 
+Expected<void>
+ArgumentBinder::bind(size_t index, const TensorType& actual)
+{
+  const auto& expected = m_graph.type(m_graph.parameters[index]);
+  const auto& name = m_graph.parameter_names[index];
+  if (actual.dtype != expected.dtype || actual.shape.size() != expected.shape.size()) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("argument '{}' of {} should be {}, got {}", name, m_graph.name,
+                                  to_string(expected), to_string(actual)));
+  }
+  for (size_t d = 0; d < expected.shape.size(); ++d) {
+    const auto& want = expected.shape[d];
+    const auto& got = actual.shape[d];
+    if (!got.is_static()) {
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("argument '{}' of {} needs static sizes, got {}", name,
+                                    m_graph.name, to_string(actual)));
+    }
+    if (want.is_static()) {
+      if (want.size != got.size) {
+        return make_error(ErrorCode::invalid_argument,
+                          fmt::format("argument '{}' of {}: dimension {} should be {}, got {}",
+                                      name, m_graph.name, d, want.size, got.size));
+      }
+      continue;
+    }
+    auto [found, inserted] = m_sizes.emplace(want.symbol, got.size);
+    if (inserted) {
+      m_bound_by[want.symbol] = fmt::format("'{}' dimension {}", name, d);
+    } else if (found->second != got.size) {
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("argument '{}' of {}: dimension {} binds {} to {}, but {} "
+                                    "already binds it to {}",
+                                    name, m_graph.name, d, want.symbol, got.size,
+                                    m_bound_by[want.symbol], found->second));
+    }
+  }
+  return {};
+}
+
 Expected<SymbolSizes>
 bind_arguments(const Graph& graph, std::span<const TensorType> types)
 {
@@ -35,46 +75,13 @@ bind_arguments(const Graph& graph, std::span<const TensorType> types)
                       fmt::format("{} takes {} arguments, got {}", graph.name,
                                   graph.parameters.size(), types.size()));
   }
-  SymbolSizes sizes;
-  std::map<std::string, std::string, std::less<>> bound_by;
+  ArgumentBinder binder(graph);
   for (size_t i = 0; i < types.size(); ++i) {
-    const auto& expected = graph.type(graph.parameters[i]);
-    const auto& actual = types[i];
-    const auto& name = graph.parameter_names[i];
-    if (actual.dtype != expected.dtype || actual.shape.size() != expected.shape.size()) {
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("argument '{}' of {} should be {}, got {}", name, graph.name,
-                                    to_string(expected), to_string(actual)));
-    }
-    for (size_t d = 0; d < expected.shape.size(); ++d) {
-      const auto& want = expected.shape[d];
-      const auto& got = actual.shape[d];
-      if (!got.is_static()) {
-        return make_error(ErrorCode::invalid_argument,
-                          fmt::format("argument '{}' of {} needs static sizes, got {}", name,
-                                      graph.name, to_string(actual)));
-      }
-      if (want.is_static()) {
-        if (want.size != got.size) {
-          return make_error(ErrorCode::invalid_argument,
-                            fmt::format("argument '{}' of {}: dimension {} should be {}, got {}",
-                                        name, graph.name, d, want.size, got.size));
-        }
-        continue;
-      }
-      auto [found, inserted] = sizes.emplace(want.symbol, got.size);
-      if (inserted) {
-        bound_by[want.symbol] = fmt::format("'{}' dimension {}", name, d);
-      } else if (found->second != got.size) {
-        return make_error(ErrorCode::invalid_argument,
-                          fmt::format("argument '{}' of {}: dimension {} binds {} to {}, but {} "
-                                      "already binds it to {}",
-                                      name, graph.name, d, want.symbol, got.size,
-                                      bound_by[want.symbol], found->second));
-      }
+    if (auto bound = binder.bind(i, types[i]); !bound) {
+      return std::unexpected(bound.error());
     }
   }
-  return sizes;
+  return binder.sizes();
 }
 
 TensorType

@@ -59,6 +59,26 @@ Expected<RunLine> parse_call(const Program& program, std::string_view function,
 using SymbolSizes = std::map<std::string, int64_t, std::less<>>;
 Expected<SymbolSizes> bind_arguments(const Graph& graph, std::span<const TensorType> types);
 
+// bind_arguments one argument at a time, in any order: a run line checks each argument
+// against those given before it, so that an error points at the argument that disagrees.
+class ArgumentBinder {
+public:
+  explicit ArgumentBinder(const Graph& graph) : m_graph(graph) {}
+
+  // Checks parameter `index`'s argument of `type` against the arguments bound so far.
+  Expected<void> bind(size_t index, const TensorType& type);
+  const SymbolSizes&
+  sizes() const
+  {
+    return m_sizes;
+  }
+
+private:
+  const Graph& m_graph;
+  SymbolSizes m_sizes;
+  std::map<std::string, std::string, std::less<>> m_bound_by; // symbol -> "'x' dimension 0"
+};
+
 // The type of a tensor with data: its dtype and static sizes.
 TensorType type_of(const Tensor& tensor);
 // bind_arguments for the types of `tensors`.

@@ -8,33 +8,6 @@
 
 namespace jitcache::jit {
 
-namespace {
-
-// Checks the arguments given so far against the signature.
-std::optional<std::string>
-check_partial(const Graph& graph, const std::vector<TensorType>& inputs,
-              const std::vector<bool>& given)
-{
-  Graph partial;
-  partial.name = graph.name;
-  std::vector<TensorType> types;
-  for (size_t i = 0; i < given.size(); ++i) {
-    if (given[i]) {
-      partial.parameters.push_back(static_cast<ValueId>(partial.nodes.size()));
-      partial.parameter_names.push_back(graph.parameter_names[i]);
-      partial.nodes.push_back(graph.node(graph.parameters[i]));
-      types.push_back(inputs[i]);
-    }
-  }
-  auto bound = bind_arguments(partial, types);
-  if (!bound) {
-    return bound.error().message;
-  }
-  return std::nullopt;
-}
-
-} // namespace
-
 Expected<RunLine>
 lower_run_line(const SourceText& source, const syntax::Run& run, const Program& program)
 {
@@ -49,6 +22,8 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
   RunLine line{run.function, {}, run.repeat, run.location, std::nullopt};
   line.inputs.resize(graph->parameters.size());
   std::vector<bool> given(graph->parameters.size(), false);
+  // Each argument is checked against those given before it, so an error points at it.
+  ArgumentBinder binder(*graph);
   SourceLocation sweep_location;
   for (const auto& argument : run.arguments) {
     auto index =
@@ -78,9 +53,9 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
     }
     given[index] = true;
     line.inputs[index] = argument.type.tensor_type();
-    // Check this argument with those given before it, so the error points at it.
-    if (auto problem = check_partial(*graph, line.inputs, given)) {
-      return error(argument.type.location, *problem, to_string(argument.type.dtype).size());
+    if (auto bound = binder.bind(index, line.inputs[index]); !bound) {
+      return error(argument.type.location, bound.error().message,
+                   to_string(argument.type.dtype).size());
     }
   }
   for (size_t i = 0; i < given.size(); ++i) {
@@ -96,9 +71,10 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
   if (line.sweep && line.sweep->last != line.sweep->first) {
     auto last = line.inputs;
     last[line.sweep->input].shape[line.sweep->dim] = Dim::of(line.sweep->last);
-    if (auto problem = check_partial(*graph, last, given)) {
+    if (auto bound = bind_arguments(*graph, last); !bound) {
       return error(sweep_location,
-                   fmt::format("the sweep's size {} does not fit: {}", line.sweep->last, *problem),
+                   fmt::format("the sweep's size {} does not fit: {}", line.sweep->last,
+                               bound.error().message),
                    1);
     }
   }
