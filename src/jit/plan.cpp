@@ -1,105 +1,212 @@
 #include "jit/plan.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <ranges>
 
 namespace jitcache::jit {
 
 namespace {
 
-using nlohmann::json;
-
-json
-shape_json(const Shape& shape)
-{
-  json dims = json::array();
-  for (const auto& dim : shape) {
-    dims.push_back(dim.is_static() ? json(dim.size) : json(dim.symbol));
-  }
-  return dims;
-}
+constexpr std::string_view k_header = "plan 1";
 
 std::unexpected<Error>
-plan_error(std::string_view what)
+plan_error(size_t line, std::string_view what)
 {
-  return make_error(ErrorCode::corrupt, fmt::format("launch plan: {}", what));
+  return make_error(ErrorCode::corrupt, fmt::format("launch plan line {}: {}", line, what));
+}
+
+// The words of one line of the plan, read from the front.
+class Words {
+public:
+  Words(std::string_view line, size_t number) : m_rest(line), m_number(number) {}
+
+  std::optional<std::string_view>
+  next()
+  {
+    const auto start = m_rest.find_first_not_of(' ');
+    if (start == std::string_view::npos) {
+      return std::nullopt;
+    }
+    m_rest.remove_prefix(start);
+    const auto word = m_rest.substr(0, m_rest.find(' '));
+    m_rest.remove_prefix(word.size());
+    return word;
+  }
+
+  // The next word as an integer of type T, or an error naming `what`.
+  template<typename T>
+  Expected<T>
+  integer(std::string_view what)
+  {
+    const auto word = next();
+    if (!word) {
+      return plan_error(m_number, fmt::format("{} is missing", what));
+    }
+    return integer_of<T>(*word, what);
+  }
+
+  // `word` as an integer of type T, or an error naming `what`.
+  template<typename T>
+  Expected<T>
+  integer_of(std::string_view word, std::string_view what) const
+  {
+    T value{};
+    const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), value);
+    if (error != std::errc() || end != word.data() + word.size()) {
+      return plan_error(m_number, fmt::format("{} '{}' is not a valid number", what, word));
+    }
+    return value;
+  }
+
+private:
+  std::string_view m_rest;
+  size_t m_number;
+};
+
+Expected<PlanBuffer>
+read_buffer(Words& words, size_t number)
+{
+  PlanBuffer buffer;
+  const auto dtype_word = words.next();
+  const auto dtype = dtype_word ? parse_dtype(*dtype_word) : std::nullopt;
+  if (!dtype) {
+    return plan_error(number, fmt::format("unknown dtype '{}'", dtype_word.value_or("")));
+  }
+  buffer.dtype = *dtype;
+  auto parameter = words.integer<int64_t>("the parameter index");
+  if (!parameter) {
+    return std::unexpected(parameter.error());
+  }
+  buffer.parameter = *parameter;
+  while (auto word = words.next()) {
+    int64_t size = 0;
+    const auto [end, error] = std::from_chars(word->data(), word->data() + word->size(), size);
+    if (error == std::errc() && end == word->data() + word->size()) {
+      buffer.shape.push_back(Dim::of(size));
+    } else {
+      buffer.shape.push_back(Dim::named(std::string(*word)));
+    }
+  }
+  return buffer;
+}
+
+Expected<PlanLaunch>
+read_launch(Words& words, size_t number, size_t kernel_count, size_t buffer_count)
+{
+  PlanLaunch launch;
+  auto kernel = words.integer<uint32_t>("the kernel index");
+  auto count = kernel ? words.integer<uint32_t>("the buffer count") : Expected<uint32_t>(0);
+  if (!kernel || !count) {
+    return std::unexpected(kernel ? count.error() : kernel.error());
+  }
+  if (*kernel >= kernel_count) {
+    return plan_error(number, fmt::format("kernel {} is not listed", *kernel));
+  }
+  if (*count == 0 || *count > buffer_count) {
+    return plan_error(number, fmt::format("a launch of {} buffers", *count));
+  }
+  launch.kernel = *kernel;
+  for (uint32_t i = 0; i < *count; ++i) {
+    auto id = words.integer<uint32_t>("a buffer index");
+    if (!id) {
+      return std::unexpected(id.error());
+    }
+    if (*id >= buffer_count) {
+      return plan_error(number, fmt::format("buffer {} does not exist", *id));
+    }
+    launch.buffers.push_back(*id);
+  }
+  while (auto word = words.next()) {
+    launch.symbols.emplace_back(*word);
+  }
+  return launch;
 }
 
 } // namespace
 
 std::string
-Plan::to_json() const
+Plan::to_text() const
 {
-  json root;
-  root["version"] = 1;
-  json buffer_list = json::array();
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "{}\n", k_header);
   for (const auto& buffer : buffers) {
-    buffer_list.push_back({{"dtype", to_string(buffer.dtype)},
-                           {"shape", shape_json(buffer.shape)},
-                           {"parameter", buffer.parameter}});
+    fmt::format_to(std::back_inserter(out), "buffer {} {}", to_string(buffer.dtype),
+                   buffer.parameter);
+    for (const auto& dim : buffer.shape) {
+      fmt::format_to(std::back_inserter(out), " {}", to_string(dim));
+    }
+    out.push_back('\n');
   }
-  root["buffers"] = std::move(buffer_list);
-  json launch_list = json::array();
   for (const auto& launch : launches) {
-    launch_list.push_back(
-      {{"kernel", launch.kernel}, {"buffers", launch.buffers}, {"symbols", launch.symbols}});
+    fmt::format_to(std::back_inserter(out), "launch {} {} {}", launch.kernel, launch.buffers.size(),
+                   fmt::join(launch.buffers, " "));
+    for (const auto& symbol : launch.symbols) {
+      fmt::format_to(std::back_inserter(out), " {}", symbol);
+    }
+    out.push_back('\n');
   }
-  root["launches"] = std::move(launch_list);
-  root["outputs"] = outputs;
-  return root.dump();
+  fmt::format_to(std::back_inserter(out), "outputs {}\n", fmt::join(outputs, " "));
+  return fmt::to_string(out);
 }
 
 Expected<Plan>
-Plan::from_json(std::string_view text, size_t kernel_count)
+Plan::from_text(std::string_view text, size_t kernel_count)
 {
-  const json root = json::parse(text, nullptr, false);
-  if (root.is_discarded() || !root.is_object()) {
-    return plan_error("not a JSON object");
-  }
-  if (root.value("version", 0) != 1) {
-    return make_error(ErrorCode::unsupported, "launch plan: unknown version");
-  }
-  try {
-    Plan plan;
-    for (const auto& item : root.at("buffers")) {
-      PlanBuffer buffer;
-      auto dtype = parse_dtype(item.at("dtype").get<std::string>());
-      if (!dtype) {
-        return plan_error("unknown dtype");
+  Plan plan;
+  bool have_outputs = false;
+  size_t number = 0;
+  for (const auto line_range : std::views::split(text, '\n')) {
+    const std::string_view line(line_range.begin(), line_range.end());
+    ++number;
+    if (number == 1) {
+      if (line != k_header) {
+        return make_error(ErrorCode::unsupported,
+                          fmt::format("launch plan: unknown header '{}'", line.substr(0, 40)));
       }
-      buffer.dtype = *dtype;
-      for (const auto& dim : item.at("shape")) {
-        buffer.shape.push_back(dim.is_string() ? Dim::named(dim.get<std::string>())
-                                               : Dim::of(dim.get<int64_t>()));
-      }
-      buffer.parameter = item.at("parameter").get<int64_t>();
-      plan.buffers.push_back(std::move(buffer));
+      continue;
     }
-    for (const auto& item : root.at("launches")) {
-      PlanLaunch launch;
-      launch.kernel = item.at("kernel").get<uint32_t>();
-      launch.buffers = item.at("buffers").get<std::vector<uint32_t>>();
-      launch.symbols = item.at("symbols").get<std::vector<std::string>>();
-      if (launch.kernel >= kernel_count || launch.buffers.empty()) {
-        return plan_error("a launch names a kernel that is not listed");
+    Words words(line, number);
+    const auto kind = words.next();
+    if (!kind) {
+      continue; // the empty line after the last newline
+    }
+    if (have_outputs) {
+      return plan_error(number, "text after the outputs");
+    }
+    if (*kind == "buffer") {
+      auto buffer = read_buffer(words, number);
+      if (!buffer) {
+        return std::unexpected(buffer.error());
       }
-      for (auto id : launch.buffers) {
-        if (id >= plan.buffers.size()) {
-          return plan_error("a launch names a buffer that does not exist");
+      plan.buffers.push_back(std::move(*buffer));
+    } else if (*kind == "launch") {
+      auto launch = read_launch(words, number, kernel_count, plan.buffers.size());
+      if (!launch) {
+        return std::unexpected(launch.error());
+      }
+      plan.launches.push_back(std::move(*launch));
+    } else if (*kind == "outputs") {
+      while (auto word = words.next()) {
+        auto id = words.integer_of<uint32_t>(*word, "an output");
+        if (!id) {
+          return std::unexpected(id.error());
         }
+        if (*id >= plan.buffers.size()) {
+          return plan_error(number, fmt::format("output buffer {} does not exist", *id));
+        }
+        plan.outputs.push_back(*id);
       }
-      plan.launches.push_back(std::move(launch));
+      have_outputs = true;
+    } else {
+      return plan_error(number, fmt::format("unknown line kind '{}'", *kind));
     }
-    plan.outputs = root.at("outputs").get<std::vector<uint32_t>>();
-    for (auto id : plan.outputs) {
-      if (id >= plan.buffers.size()) {
-        return plan_error("an output names a buffer that does not exist");
-      }
-    }
-    return plan;
-  } catch (const json::exception& error) {
-    return plan_error(error.what());
   }
+  if (!have_outputs) {
+    return plan_error(number, "the outputs line is missing");
+  }
+  return plan;
 }
 
 } // namespace jitcache::jit

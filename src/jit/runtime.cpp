@@ -362,7 +362,7 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
   const Blob* library = entry.find_blob("library");
   auto keys = keys_blob ? split_keys(blob_text(*keys_blob)) : std::nullopt;
   auto plan = plan_blob && keys && library
-                ? Plan::from_json(blob_text(*plan_blob), keys->size())
+                ? Plan::from_text(blob_text(*plan_blob), keys->size())
                 : Expected<Plan>(make_error(ErrorCode::corrupt, "a blob is missing"));
   if (!plan) {
     util::warn_once("graph-entry", fmt::format("graph entry {} is unusable, compiling instead: {}",
@@ -616,7 +616,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     prepared.failure = library.error().message;
     return prepared;
   }
-  const std::string plan_json = plan.to_json();
+  const std::string plan_text = plan.to_text();
   auto load_start = Clock::now();
   auto executable = load_executable(graph, std::move(plan), keys, *library, prepared.graph_key);
   stats.load_ms += util::elapsed_ms(load_start);
@@ -632,7 +632,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     entry.kind = "graph";
     entry.key = prepared.graph_key;
     entry.details = graph_builder.details();
-    entry.blobs = {Blob{"plan", Bytes::copy_of(plan_json)},
+    entry.blobs = {Blob{"plan", Bytes::copy_of(plan_text)},
                    Blob{"kernels", Bytes::copy_of(join_keys(keys))}, Blob{"library", *library}};
     entry.created_ms = util::now_ms();
     // A hit on the graph saves planning, compiling and linking (kernels that were found in
