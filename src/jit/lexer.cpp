@@ -32,8 +32,9 @@ is_digit(char c)
 Expected<std::vector<Token>>
 tokenize(const SourceText& source)
 {
-  const std::string& text = source.text;
+  const std::string_view text = source.text;
   std::vector<Token> tokens;
+  tokens.reserve(text.size() / 3 + 2); // about one token per three characters of real programs
   uint32_t line = 1;
   size_t line_start = 0;
   int depth = 0; // open brackets; newlines inside them do not end a statement
@@ -41,20 +42,20 @@ tokenize(const SourceText& source)
   std::vector<SourceLocation> open_brackets;
   size_t i = 0;
   auto here = [&] { return SourceLocation{line, static_cast<uint32_t>(i - line_start + 1)}; };
-  auto push = [&](TokenKind kind, std::string token_text, SourceLocation location) {
-    Token token{kind, std::move(token_text), location, at_line_start && depth == 0, 0};
+  auto push = [&](TokenKind kind, std::string_view token_text, SourceLocation location) {
+    Token& token =
+      tokens.emplace_back(Token{kind, token_text, location, at_line_start && depth == 0, 0});
     if (token.starts_line) {
       token.indent = location.column - 1;
     }
     at_line_start = false;
-    tokens.push_back(std::move(token));
   };
 
   while (i < text.size()) {
     const char c = text[i];
     if (c == '\n') {
       if (depth == 0 && !at_line_start) {
-        push(TokenKind::newline, "\n", here());
+        push(TokenKind::newline, text.substr(i, 1), here());
         at_line_start = true;
       }
       ++i;
@@ -88,7 +89,7 @@ tokenize(const SourceText& source)
         ++i;
       }
       // "1..64" is a range of integers, not the real "1." followed by ".64".
-      if (i < text.size() && text[i] == '.' && text.compare(i, 2, "..") != 0) {
+      if (i < text.size() && text[i] == '.' && !text.substr(i).starts_with("..")) {
         real = true;
         ++i;
         while (i < text.size() && is_digit(text[i])) {
@@ -119,8 +120,8 @@ tokenize(const SourceText& source)
     static constexpr std::array two_char = {"<=", ">=", "==", "!=", ".."};
     bool matched = false;
     for (std::string_view op : two_char) {
-      if (text.compare(i, 2, op) == 0) {
-        push(TokenKind::symbol, std::string(op), location);
+      if (text.substr(i, 2) == op) {
+        push(TokenKind::symbol, text.substr(i, 2), location);
         i += 2;
         matched = true;
         break;
@@ -142,7 +143,7 @@ tokenize(const SourceText& source)
       --depth;
       open_brackets.pop_back();
     }
-    push(TokenKind::symbol, std::string(1, c), location);
+    push(TokenKind::symbol, text.substr(i, 1), location);
     ++i;
   }
   if (depth > 0) {

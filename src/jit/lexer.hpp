@@ -22,7 +22,7 @@ enum class TokenKind {
 
 struct Token {
   TokenKind kind = TokenKind::end;
-  std::string text;
+  std::string_view text; // into the SourceText, which outlives the tokens
   SourceLocation location;
   bool starts_line = false; // the first token of a logical line
   uint32_t indent = 0;      // for a line's first token: its column minus one

@@ -218,7 +218,7 @@ private:
         }
         type.dims.push_back({Dim::of(*value), token.location, std::nullopt});
       } else if (token.kind == TokenKind::name) {
-        type.dims.push_back({Dim::named(token.text), token.location, std::nullopt});
+        type.dims.push_back({Dim::named(std::string(token.text)), token.location, std::nullopt});
       } else {
         return error_at(
           token, fmt::format("expected a dimension (a size or a name), found {}", describe(token)));
@@ -248,7 +248,7 @@ private:
     if (!type) {
       return std::unexpected(type.error());
     }
-    return syntax::Parameter{name->text, name->location, std::move(*type)};
+    return syntax::Parameter{std::string(name->text), name->location, std::move(*type)};
   }
 
   Expected<std::vector<syntax::Parameter>>
@@ -282,7 +282,7 @@ private:
     if (!name) {
       return std::unexpected(name.error());
     }
-    syntax::Function function{name->text, name->location, {}, {}};
+    syntax::Function function{std::string(name->text), name->location, {}, {}};
     auto parameters = parse_parameter_list(":");
     if (!parameters) {
       return std::unexpected(parameters.error());
@@ -335,7 +335,7 @@ private:
         if (!target) {
           return std::unexpected(target.error());
         }
-        statement.targets.push_back({target->text, target->location});
+        statement.targets.push_back({std::string(target->text), target->location});
         if (!is_symbol(",")) {
           break;
         }
@@ -370,7 +370,7 @@ private:
     if (!name) {
       return std::unexpected(name.error());
     }
-    syntax::Run run{name->text, name->location, {}, 1};
+    syntax::Run run{std::string(name->text), name->location, {}, 1};
     auto arguments = parse_parameter_list("=");
     if (!arguments) {
       return std::unexpected(arguments.error());
@@ -549,7 +549,7 @@ private:
         if (!value) {
           return value;
         }
-        syntax::KeywordArg keyword{name.text, name.location, {}};
+        syntax::KeywordArg keyword{std::string(name.text), name.location, {}};
         keyword.value.push_back(std::move(*value));
         callee.keywords.push_back(std::move(keyword));
       } else {

@@ -25,9 +25,32 @@ format_literal(DType dtype, double value)
 
 namespace {
 
+// The infix spelling of a binary op ("+" for add), or "" when the op prints as a call.
+std::string_view
+infix_symbol(Op op)
+{
+  switch (op) {
+  case Op::add: return "+";
+  case Op::sub: return "-";
+  case Op::mul: return "*";
+  case Op::div: return "/";
+  case Op::less: return "<";
+  case Op::less_equal: return "<=";
+  case Op::greater: return ">";
+  case Op::greater_equal: return ">=";
+  case Op::equal: return "==";
+  case Op::not_equal: return "!=";
+  case Op::matmul: return "@";
+  default: return {};
+  }
+}
+
+// Writes the whole program into one string as it goes: graph keys print every graph on
+// every start, and building a string per name and operand cost more than the hashing.
 class Printer {
 public:
-  Printer(const Graph& graph, const PrintOptions& options) : m_graph(graph), m_options(options)
+  Printer(const Graph& graph, const PrintOptions& options)
+    : m_graph(graph), m_options(options), m_parameter_of(graph.nodes.size(), -1)
   {
     name_parameters();
     for (auto symbol : graph.symbols()) {
@@ -38,27 +61,34 @@ public:
   std::string
   print()
   {
-    std::vector<std::string> parameters;
+    put("def ");
+    put(m_options.canonical ? "f" : m_graph.name);
+    put("(");
     for (size_t i = 0; i < m_graph.parameters.size(); ++i) {
-      parameters.push_back(fmt::format("{}: {}", name(m_graph.parameters[i]),
-                                       type(m_graph.type(m_graph.parameters[i]))));
+      put(i == 0 ? "" : ", ");
+      put_name(m_graph.parameters[i]);
+      put(": ");
+      put_type(m_graph.type(m_graph.parameters[i]));
     }
-    std::string out = fmt::format("def {}({}):\n", m_options.canonical ? "f" : m_graph.name,
-                                  fmt::join(parameters, ", "));
+    put("):\n");
     for (ValueId id = 0; id < m_graph.nodes.size(); ++id) {
       const auto& node = m_graph.node(id);
       if (node.op == Op::parameter || node.op == Op::constant) {
         continue;
       }
-      out += fmt::format("    {} = {}\n", name(id), expression(node));
+      put("    ");
+      put_name(id);
+      put(" = ");
+      put_expression(node);
+      put("\n");
     }
-    std::vector<std::string> outputs;
-    outputs.reserve(m_graph.outputs.size());
-    for (auto id : m_graph.outputs) {
-      outputs.push_back(operand(id, std::nullopt));
+    put("    return ");
+    for (size_t i = 0; i < m_graph.outputs.size(); ++i) {
+      put(i == 0 ? "" : ", ");
+      put_operand(m_graph.outputs[i], std::nullopt);
     }
-    out += fmt::format("    return {}\n", fmt::join(outputs, ", "));
-    return out;
+    put("\n");
+    return std::move(m_out);
   }
 
 private:
@@ -75,54 +105,70 @@ private:
       !m_options.canonical &&
       std::any_of(m_graph.parameter_names.begin(), m_graph.parameter_names.end(), looks_like_value);
     for (size_t i = 0; i < m_graph.parameters.size(); ++i) {
-      m_parameter_names[m_graph.parameters[i]] =
-        m_options.canonical || clash ? fmt::format("p{}", i) : m_graph.parameter_names[i];
+      m_parameter_of[m_graph.parameters[i]] = static_cast<int64_t>(i);
+      m_parameter_names.push_back(m_options.canonical || clash ? fmt::format("p{}", i)
+                                                               : m_graph.parameter_names[i]);
     }
   }
 
-  std::string
-  name(ValueId id) const
+  void
+  put(std::string_view text)
   {
-    auto found = m_parameter_names.find(id);
-    return found != m_parameter_names.end() ? found->second : fmt::format("v{}", id);
+    m_out.append(text);
   }
 
-  std::string
-  dim(const Dim& d) const
+  template <typename... Args>
+  void
+  put(fmt::format_string<Args...> format, Args&&... args)
   {
-    return d.is_static() ? std::to_string(d.size) : m_symbols.at(d.symbol);
+    fmt::format_to(std::back_inserter(m_out), format, std::forward<Args>(args)...);
   }
 
-  std::string
-  shape(const Shape& s) const
+  void
+  put_name(ValueId id)
   {
-    std::vector<std::string> parts;
-    for (const auto& d : s) {
-      parts.push_back(dim(d));
+    if (const int64_t parameter = m_parameter_of[id]; parameter >= 0) {
+      put(m_parameter_names[static_cast<size_t>(parameter)]);
+    } else {
+      put("v{}", id);
     }
-    return fmt::format("[{}]", fmt::join(parts, ", "));
   }
 
-  std::string
-  type(const TensorType& t) const
+  void
+  put_shape(const Shape& shape)
   {
-    return fmt::format("{}{}", to_string(t.dtype), shape(t.shape));
+    put("[");
+    for (size_t i = 0; i < shape.size(); ++i) {
+      put(i == 0 ? "" : ", ");
+      if (shape[i].is_static()) {
+        put("{}", shape[i].size);
+      } else {
+        put(m_symbols.at(shape[i].symbol));
+      }
+    }
+    put("]");
+  }
+
+  void
+  put_type(const TensorType& type)
+  {
+    put(to_string(type.dtype));
+    put_shape(type.shape);
   }
 
   // A value as an operand; a constant is written inline, bare when `context` (the dtype the
   // parser would give a bare literal here) matches, else through cast.
-  std::string
-  operand(ValueId id, std::optional<DType> context) const
+  void
+  put_operand(ValueId id, std::optional<DType> context)
   {
     const auto& node = m_graph.node(id);
     if (node.op != Op::constant) {
-      return name(id);
+      put_name(id);
+    } else if (context == node.type.dtype) {
+      put(format_literal(node.type.dtype, node.value));
+    } else {
+      put("cast({}, {})", format_literal(node.type.dtype, node.value), to_string(node.type.dtype));
     }
-    auto literal = format_literal(node.type.dtype, node.value);
-    if (context == node.type.dtype) {
-      return literal;
-    }
-    return fmt::format("cast({}, {})", literal, to_string(node.type.dtype));
   }
 
   // The dtype a bare literal operand of `node` would take: the other operands' dtype.
@@ -142,42 +188,66 @@ private:
     return std::nullopt;
   }
 
-  std::string
-  expression(const Node& node) const
+  void
+  put_argument(const Node& node, size_t index)
   {
-    std::vector<std::string> args;
-    for (size_t i = 0; i < node.inputs.size(); ++i) {
-      args.push_back(operand(node.inputs[i], literal_context(node, i)));
+    put_operand(node.inputs[index], literal_context(node, index));
+  }
+
+  void
+  put_expression(const Node& node)
+  {
+    if (const auto infix = infix_symbol(node.op); !infix.empty()) {
+      put_argument(node, 0);
+      put(" {} ", infix);
+      put_argument(node, 1);
+      return;
     }
-    static const std::map<Op, std::string_view> infix = {
-      {Op::add, "+"},    {Op::sub, "-"},         {Op::mul, "*"},     {Op::div, "/"},
-      {Op::less, "<"},   {Op::less_equal, "<="}, {Op::greater, ">"}, {Op::greater_equal, ">="},
-      {Op::equal, "=="}, {Op::not_equal, "!="},  {Op::matmul, "@"},
-    };
-    if (auto found = infix.find(node.op); found != infix.end()) {
-      return fmt::format("{} {} {}", args[0], found->second, args[1]);
+    if (node.op == Op::neg) {
+      put("-");
+      put_argument(node, 0);
+      return;
     }
+    put(to_string(node.op));
+    put("(");
     switch (node.op) {
-    case Op::neg: return fmt::format("-{}", args[0]);
-    case Op::cast: return fmt::format("cast({}, {})", args[0], to_string(node.type.dtype));
+    case Op::cast:
+      put_argument(node, 0);
+      put(", {})", to_string(node.type.dtype));
+      return;
     case Op::sum:
     case Op::mean:
     case Op::max:
     case Op::min:
-      return fmt::format("{}({}, axis=[{}], keepdim={})", to_string(node.op), args[0],
-                         fmt::join(node.axes, ", "), node.keepdim ? "true" : "false");
+      put_argument(node, 0);
+      put(", axis=[{}], keepdim={})", fmt::join(node.axes, ", "), node.keepdim ? "true" : "false");
+      return;
     case Op::transpose:
-      return fmt::format("transpose({}, [{}])", args[0], fmt::join(node.axes, ", "));
+      put_argument(node, 0);
+      put(", [{}])", fmt::join(node.axes, ", "));
+      return;
     case Op::reshape:
     case Op::broadcast_to:
-      return fmt::format("{}({}, {})", to_string(node.op), args[0], shape(node.type.shape));
-    default: return fmt::format("{}({})", to_string(node.op), fmt::join(args, ", "));
+      put_argument(node, 0);
+      put(", ");
+      put_shape(node.type.shape);
+      put(")");
+      return;
+    default:
+      for (size_t i = 0; i < node.inputs.size(); ++i) {
+        put(i == 0 ? "" : ", ");
+        put_argument(node, i);
+      }
+      put(")");
+      return;
     }
   }
 
   const Graph& m_graph;
   const PrintOptions& m_options;
-  std::map<ValueId, std::string> m_parameter_names;
+  std::string m_out;
+  std::vector<int64_t> m_parameter_of; // by value: its parameter index, or -1
+  std::vector<std::string> m_parameter_names;
   std::map<std::string, std::string> m_symbols;
 };
 

@@ -9,6 +9,7 @@
 #define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -35,28 +36,44 @@ class StructureHasher {
 public:
   StructureHasher() { XXH3_128bits_reset(&m_state); }
 
+  // Words are gathered and hashed a block at a time: one update per word cost more than
+  // the rest of a structural key.
   StructureHasher&
   add(uint64_t value)
   {
-    XXH3_128bits_update(&m_state, &value, sizeof value);
+    if (m_count == m_words.size()) {
+      flush();
+    }
+    m_words[m_count++] = value;
     return *this;
   }
   StructureHasher&
   add(std::string_view text)
   {
     add(text.size());
+    flush();
     XXH3_128bits_update(&m_state, text.data(), text.size());
     return *this;
   }
   StructuralKey
-  finish() const
+  finish()
   {
+    flush();
     const XXH128_hash_t hash = XXH3_128bits_digest(&m_state);
     return {hash.low64, hash.high64};
   }
 
 private:
+  void
+  flush()
+  {
+    XXH3_128bits_update(&m_state, m_words.data(), m_count * sizeof(uint64_t));
+    m_count = 0;
+  }
+
   XXH3_state_t m_state{};
+  std::array<uint64_t, 64> m_words{};
+  size_t m_count = 0;
 };
 
 } // namespace jitcache::kernels

@@ -9,27 +9,31 @@ namespace jitcache::util {
 
 namespace {
 
-// One context per thread, reused: creating a context costs more than compressing or
-// decompressing a small payload.
-struct Contexts {
-  ZSTD_CCtx* compress = ZSTD_createCCtx();
-  ZSTD_DCtx* decompress = ZSTD_createDCtx();
-  Contexts() = default;
-  Contexts(const Contexts&) = delete;
-  Contexts& operator=(const Contexts&) = delete;
-  ~Contexts()
+// One context of each kind per thread, created on first use and reused: creating a context
+// costs more than compressing or decompressing a small payload, and a process that only reads
+// the cache (a warm start) never needs a compression context.
+template <typename Context, Context* (*create)(), size_t (*destroy)(Context*)>
+class ThreadContext {
+public:
+  static Context*
+  get()
   {
-    ZSTD_freeCCtx(compress);
-    ZSTD_freeDCtx(decompress);
+    thread_local ThreadContext per_thread;
+    return per_thread.m_context;
   }
+
+  ThreadContext(const ThreadContext&) = delete;
+  ThreadContext& operator=(const ThreadContext&) = delete;
+
+private:
+  ThreadContext() : m_context(create()) {}
+  ~ThreadContext() { destroy(m_context); }
+
+  Context* m_context;
 };
 
-Contexts&
-contexts()
-{
-  thread_local Contexts per_thread;
-  return per_thread;
-}
+using CompressContext = ThreadContext<ZSTD_CCtx, ZSTD_createCCtx, ZSTD_freeCCtx>;
+using DecompressContext = ThreadContext<ZSTD_DCtx, ZSTD_createDCtx, ZSTD_freeDCtx>;
 
 } // namespace
 
@@ -38,7 +42,7 @@ zstd_compress(std::span<const uint8_t> data, int level)
 {
   std::vector<uint8_t> out(ZSTD_compressBound(data.size()));
   const size_t size =
-    ZSTD_compressCCtx(contexts().compress, out.data(), out.size(), data.data(), data.size(), level);
+    ZSTD_compressCCtx(CompressContext::get(), out.data(), out.size(), data.data(), data.size(), level);
   if (ZSTD_isError(size)) {
     // With a bound-sized buffer this cannot fail short of a bug or memory exhaustion.
     throw std::runtime_error(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(size)));
@@ -59,7 +63,7 @@ zstd_decompress(std::span<const uint8_t> frame, std::span<uint8_t> out)
                       fmt::format("zstd frame holds {} bytes, expected {}", declared, out.size()));
   }
   const size_t size =
-    ZSTD_decompressDCtx(contexts().decompress, out.data(), out.size(), frame.data(), frame.size());
+    ZSTD_decompressDCtx(DecompressContext::get(), out.data(), out.size(), frame.data(), frame.size());
   if (ZSTD_isError(size)) {
     return make_error(ErrorCode::corrupt,
                       fmt::format("zstd decompression failed: {}", ZSTD_getErrorName(size)));
