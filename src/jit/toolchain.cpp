@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ranges>
 #include <sstream>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -24,15 +25,19 @@ find_program(const std::string& program)
     return ::access(program.c_str(), X_OK) == 0 ? std::optional(std::filesystem::absolute(program))
                                                 : std::nullopt;
   }
+  // Every start of a warm process resolves the compiler: walk PATH without streams or
+  // filesystem::path arithmetic, one stat per directory.
   const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    const auto candidate = std::filesystem::path(dir.empty() ? "." : dir) / program;
+  const std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::string candidate;
+  for (const auto dir_range : std::views::split(dirs, ':')) {
+    const std::string_view dir(dir_range.begin(), dir_range.end());
+    candidate.assign(dir.empty() ? "." : dir).append("/").append(program);
     struct stat st {};
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
         ::access(candidate.c_str(), X_OK) == 0) {
-      return std::filesystem::absolute(candidate);
+      return candidate.starts_with('/') ? std::filesystem::path(candidate)
+                                        : std::filesystem::absolute(candidate);
     }
   }
   return std::nullopt;
