@@ -117,7 +117,7 @@ private:
     m_out.append(text);
   }
 
-  template <typename... Args>
+  template<typename... Args>
   void
   put(fmt::format_string<Args...> format, Args&&... args)
   {

@@ -12,7 +12,7 @@ namespace {
 // One context of each kind per thread, created on first use and reused: creating a context
 // costs more than compressing or decompressing a small payload, and a process that only reads
 // the cache (a warm start) never needs a compression context.
-template <typename Context, Context* (*create)(), size_t (*destroy)(Context*)>
+template<typename Context, Context* (*create)(), size_t (*destroy)(Context*)>
 class ThreadContext {
 public:
   static Context*
@@ -41,8 +41,8 @@ std::vector<uint8_t>
 zstd_compress(std::span<const uint8_t> data, int level)
 {
   std::vector<uint8_t> out(ZSTD_compressBound(data.size()));
-  const size_t size =
-    ZSTD_compressCCtx(CompressContext::get(), out.data(), out.size(), data.data(), data.size(), level);
+  const size_t size = ZSTD_compressCCtx(CompressContext::get(), out.data(), out.size(), data.data(),
+                                        data.size(), level);
   if (ZSTD_isError(size)) {
     // With a bound-sized buffer this cannot fail short of a bug or memory exhaustion.
     throw std::runtime_error(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(size)));
@@ -62,8 +62,8 @@ zstd_decompress(std::span<const uint8_t> frame, std::span<uint8_t> out)
     return make_error(ErrorCode::corrupt,
                       fmt::format("zstd frame holds {} bytes, expected {}", declared, out.size()));
   }
-  const size_t size =
-    ZSTD_decompressDCtx(DecompressContext::get(), out.data(), out.size(), frame.data(), frame.size());
+  const size_t size = ZSTD_decompressDCtx(DecompressContext::get(), out.data(), out.size(),
+                                          frame.data(), frame.size());
   if (ZSTD_isError(size)) {
     return make_error(ErrorCode::corrupt,
                       fmt::format("zstd decompression failed: {}", ZSTD_getErrorName(size)));

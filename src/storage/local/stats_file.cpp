@@ -67,7 +67,8 @@ update_stats_file(const std::filesystem::path& path,
   // The file is small (well under a page), so rewriting it in place is one short write. It
   // is cut only when it shrank: a truncate costs a journal update on every run otherwise.
   if (::pwrite(fd.get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()) ||
-      (text.size() < bytes->size() && ::ftruncate(fd.get(), static_cast<off_t>(text.size())) != 0)) {
+      (text.size() < bytes->size() &&
+       ::ftruncate(fd.get(), static_cast<off_t>(text.size())) != 0)) {
     return std::unexpected(util::errno_error("cannot write stats file", path.native(), errno));
   }
   return counters;
