@@ -155,7 +155,7 @@ Graph::symbols() const
 }
 
 Graph
-remove_dead_nodes(const Graph& graph)
+remove_dead_nodes(Graph graph)
 {
   std::vector<bool> live(graph.nodes.size(), false);
   for (auto id : graph.outputs) {
@@ -172,14 +172,15 @@ remove_dead_nodes(const Graph& graph)
     }
   }
   Graph result;
-  result.name = graph.name;
-  result.parameter_names = graph.parameter_names;
+  result.name = std::move(graph.name);
+  result.parameter_names = std::move(graph.parameter_names);
   std::vector<ValueId> renumbered(graph.nodes.size(), 0);
+  result.nodes.reserve(graph.nodes.size());
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     if (!live[i]) {
       continue;
     }
-    Node node = graph.nodes[i];
+    Node node = std::move(graph.nodes[i]);
     for (auto& input : node.inputs) {
       input = renumbered[input];
     }

@@ -152,7 +152,8 @@ struct Graph {
   std::vector<std::string> symbols() const;
 };
 
-// Drops nodes that no output depends on and renumbers the rest, keeping their order.
-Graph remove_dead_nodes(const Graph& graph);
+// Drops nodes that no output depends on and renumbers the rest, keeping their order. Takes
+// the graph by value: the live nodes are moved, not copied.
+Graph remove_dead_nodes(Graph graph);
 
 } // namespace jitcache::jit
