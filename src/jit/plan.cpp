@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <ranges>
 
@@ -10,6 +11,16 @@ namespace jitcache::jit {
 namespace {
 
 constexpr std::string_view k_header = "plan 1";
+
+// A graph symbol's name as the language spells it: a letter or '_', then letters, digits, '_'.
+bool
+is_symbol(std::string_view word)
+{
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return !word.empty() && letter(word.front()) &&
+         std::all_of(word.begin(), word.end(), [&](char c) { return letter(c) || digit(c); });
+}
 
 std::unexpected<Error>
 plan_error(size_t line, std::string_view what)
@@ -83,10 +94,12 @@ read_buffer(Words& words, size_t number)
   while (auto word = words.next()) {
     int64_t size = 0;
     const auto [end, error] = std::from_chars(word->data(), word->data() + word->size(), size);
-    if (error == std::errc() && end == word->data() + word->size()) {
+    if (error == std::errc() && end == word->data() + word->size() && size >= 0) {
       buffer.shape.push_back(Dim::of(size));
-    } else {
+    } else if (is_symbol(*word)) {
       buffer.shape.push_back(Dim::named(std::string(*word)));
+    } else {
+      return plan_error(number, fmt::format("dimension '{}' is neither a size nor a name", *word));
     }
   }
   return buffer;
@@ -104,8 +117,8 @@ read_launch(Words& words, size_t number, size_t kernel_count, size_t buffer_coun
   if (*kernel >= kernel_count) {
     return plan_error(number, fmt::format("kernel {} is not listed", *kernel));
   }
-  if (*count == 0 || *count > buffer_count) {
-    return plan_error(number, fmt::format("a launch of {} buffers", *count));
+  if (*count == 0) {
+    return plan_error(number, "a launch without buffers");
   }
   launch.kernel = *kernel;
   for (uint32_t i = 0; i < *count; ++i) {
@@ -119,6 +132,9 @@ read_launch(Words& words, size_t number, size_t kernel_count, size_t buffer_coun
     launch.buffers.push_back(*id);
   }
   while (auto word = words.next()) {
+    if (!is_symbol(*word)) {
+      return plan_error(number, fmt::format("symbol '{}' is not a name", *word));
+    }
     launch.symbols.emplace_back(*word);
   }
   return launch;

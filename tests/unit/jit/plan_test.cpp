@@ -58,6 +58,12 @@ TEST(PlanText, ErrorsNameTheLineAndTheWord)
                            "launch 0 2 0 1 B\n"
                            "outputs 1\n";
   ASSERT_TRUE(Plan::from_text(good, 1));
+  // A kernel may read one buffer twice: a launch may list more buffers than the plan has.
+  auto twice = Plan::from_text("plan 1\nbuffer f32 0 4\nbuffer f32 -1 4\nlaunch 0 3 0 0 1\n"
+                               "outputs 1\n",
+                               1);
+  ASSERT_TRUE(twice) << twice.error().message;
+  EXPECT_EQ(twice->launches.front().buffers, (std::vector<uint32_t>{0, 0, 1}));
   const std::vector<std::pair<std::string, std::string>> cases = {
     {"plan 2\noutputs 0\n", "unknown header 'plan 2'"},
     {"{\"version\": 1}", "unknown header"},
@@ -65,7 +71,11 @@ TEST(PlanText, ErrorsNameTheLineAndTheWord)
     {"plan 1\nbuffer f32 x 4\noutputs 0\n", "line 2: the parameter index 'x' is not a valid"},
     {"plan 1\nbuffer f32 0 4\nlaunch 3 1 0\noutputs 0\n", "line 3: kernel 3 is not listed"},
     {"plan 1\nbuffer f32 0 4\nlaunch 0 1 7\noutputs 0\n", "line 3: buffer 7 does not exist"},
-    {"plan 1\nbuffer f32 0 4\nlaunch 0 2 0\noutputs 0\n", "line 3: a launch of 2 buffers"},
+    {"plan 1\nbuffer f32 0 4\nlaunch 0 0\noutputs 0\n", "line 3: a launch without buffers"},
+    {"plan 1\nbuffer f32 0 4\nlaunch 0 2 0\noutputs 0\n", "line 3: a buffer index is missing"},
+    {"plan 1\nbuffer f32 0 -4\noutputs 0\n", "line 2: dimension '-4' is neither a size nor"},
+    {"plan 1\nbuffer f32 0 4x\noutputs 0\n", "line 2: dimension '4x' is neither a size nor"},
+    {"plan 1\nbuffer f32 0 4\nlaunch 0 1 0 B-1\noutputs 0\n", "line 3: symbol 'B-1' is not"},
     {"plan 1\nbuffer f32 0 4\nlaunch 0 1\noutputs 0\n", "line 3: a buffer index is missing"},
     {"plan 1\nbuffer f32 0 4\nlaunch 0\noutputs 0\n", "line 3: the buffer count is missing"},
     {"plan 1\nbuffer f32 0 4\noutputs 0 1\n", "line 3: output buffer 1 does not exist"},
