@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -28,6 +29,13 @@ is_digit(char c)
 }
 
 } // namespace
+
+bool
+is_name(std::string_view text)
+{
+  return !text.empty() && is_name_start(text.front()) &&
+         std::all_of(text.begin(), text.end(), is_name_char);
+}
 
 Expected<std::vector<Token>>
 tokenize(const SourceText& source)

@@ -7,6 +7,7 @@
 #include <jitcache/error.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jitcache::jit {
@@ -29,5 +30,8 @@ struct Token {
 };
 
 Expected<std::vector<Token>> tokenize(const SourceText& source);
+
+// Whether `text` is a name as the lexer reads one: a letter or '_', then letters, digits, '_'.
+bool is_name(std::string_view text);
 
 } // namespace jitcache::jit

@@ -1,8 +1,9 @@
 #include "jit/plan.hpp"
 
+#include "jit/lexer.hpp"
+
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
 #include <ranges>
 
@@ -12,14 +13,17 @@ namespace {
 
 constexpr std::string_view k_header = "plan 1";
 
-// A graph symbol's name as the language spells it: a letter or '_', then letters, digits, '_'.
-bool
-is_symbol(std::string_view word)
+// `word` as a whole integer of type T, or nothing.
+template<typename T>
+std::optional<T>
+parse_integer(std::string_view word)
 {
-  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  return !word.empty() && letter(word.front()) &&
-         std::all_of(word.begin(), word.end(), [&](char c) { return letter(c) || digit(c); });
+  T value{};
+  const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), value);
+  if (error != std::errc() || end != word.data() + word.size()) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::unexpected<Error>
@@ -63,12 +67,10 @@ public:
   Expected<T>
   integer_of(std::string_view word, std::string_view what) const
   {
-    T value{};
-    const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), value);
-    if (error != std::errc() || end != word.data() + word.size()) {
-      return plan_error(m_number, fmt::format("{} '{}' is not a valid number", what, word));
+    if (auto value = parse_integer<T>(word)) {
+      return *value;
     }
-    return value;
+    return plan_error(m_number, fmt::format("{} '{}' is not a valid number", what, word));
   }
 
 private:
@@ -92,11 +94,9 @@ read_buffer(Words& words, size_t number)
   }
   buffer.parameter = *parameter;
   while (auto word = words.next()) {
-    int64_t size = 0;
-    const auto [end, error] = std::from_chars(word->data(), word->data() + word->size(), size);
-    if (error == std::errc() && end == word->data() + word->size() && size >= 0) {
-      buffer.shape.push_back(Dim::of(size));
-    } else if (is_symbol(*word)) {
+    if (auto size = parse_integer<int64_t>(*word); size && *size >= 0) {
+      buffer.shape.push_back(Dim::of(*size));
+    } else if (is_name(*word)) {
       buffer.shape.push_back(Dim::named(std::string(*word)));
     } else {
       return plan_error(number, fmt::format("dimension '{}' is neither a size nor a name", *word));
@@ -110,9 +110,12 @@ read_launch(Words& words, size_t number, size_t kernel_count, size_t buffer_coun
 {
   PlanLaunch launch;
   auto kernel = words.integer<uint32_t>("the kernel index");
-  auto count = kernel ? words.integer<uint32_t>("the buffer count") : Expected<uint32_t>(0);
-  if (!kernel || !count) {
-    return std::unexpected(kernel ? count.error() : kernel.error());
+  if (!kernel) {
+    return std::unexpected(kernel.error());
+  }
+  auto count = words.integer<uint32_t>("the buffer count");
+  if (!count) {
+    return std::unexpected(count.error());
   }
   if (*kernel >= kernel_count) {
     return plan_error(number, fmt::format("kernel {} is not listed", *kernel));
@@ -132,7 +135,7 @@ read_launch(Words& words, size_t number, size_t kernel_count, size_t buffer_coun
     launch.buffers.push_back(*id);
   }
   while (auto word = words.next()) {
-    if (!is_symbol(*word)) {
+    if (!is_name(*word)) {
       return plan_error(number, fmt::format("symbol '{}' is not a name", *word));
     }
     launch.symbols.emplace_back(*word);
