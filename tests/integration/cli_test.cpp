@@ -227,7 +227,7 @@ TEST_F(CliTest, VerifyFindsAndRepairsCorruptEntries)
   EXPECT_NE(found.out.find(path.string()), std::string::npos) << found.out;
   EXPECT_NE(found.out.find("checksum mismatch"), std::string::npos) << found.out;
   EXPECT_NE(found.out.find("bad magic"), std::string::npos) << found.out;
-  EXPECT_NE(found.out.find("Checked 3 entry files: 2 bad"), std::string::npos) << found.out;
+  EXPECT_NE(found.out.find("Checked 3 files: 2 bad"), std::string::npos) << found.out;
 
   const auto repaired = jc({"verify", "--repair"});
   EXPECT_EQ(repaired.exit_code, 0) << repaired.out;
@@ -267,7 +267,7 @@ TEST_F(CliTest, TrimRecountAndClear)
   const auto recount = jc({"recount"});
   EXPECT_NE(recount.out.find("Counted 10 files"), std::string::npos) << recount.out;
   const auto cleared = jc({"clear"});
-  EXPECT_NE(cleared.out.find("Removed 10 entry files"), std::string::npos) << cleared.out;
+  EXPECT_NE(cleared.out.find("Removed 10 files"), std::string::npos) << cleared.out;
   EXPECT_EQ(json_of({"ls", "--json"}).size(), 0u);
 }
 

@@ -15,7 +15,7 @@ run_clear(const GlobalOptions& global)
   if (!removed) {
     throw Failure(removed.error().message);
   }
-  fmt::print("Removed {} entry files\n", *removed);
+  fmt::print("Removed {} files\n", *removed);
   return k_exit_ok;
 }
 

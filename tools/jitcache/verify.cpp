@@ -1,4 +1,5 @@
-// jitcache verify [--repair] [--json]: check every entry file; with --repair remove bad ones.
+// jitcache verify [--repair] [--json]: check every entry file and loadable file; with --repair
+// remove bad ones.
 // Exit 0 when no bad entry is left, 1 otherwise.
 #include "cli.hpp"
 
@@ -34,14 +35,22 @@ run_verify(const GlobalOptions& global, const VerifyOptions& options)
         return;
       }
       ++checked;
-      auto records = store->inspect(*file.key);
-      if (records) {
+      Expected<void> checked_ok;
+      if (file.loadable) {
+        if (auto image = store->inspect_loadable(*file.key); !image) {
+          checked_ok = std::unexpected(image.error());
+        }
+      } else if (auto records = store->inspect(*file.key); !records) {
+        checked_ok = std::unexpected(records.error());
+      }
+      if (checked_ok) {
         return;
       }
-      if (records.error().code == ErrorCode::unsupported) {
+      const auto& error = checked_ok.error();
+      if (error.code == ErrorCode::unsupported) {
         ++incompatible;
-      } else if (records.error().code != ErrorCode::not_found) { // not_found: removed meanwhile
-        bad.push_back({file.path.string(), records.error().message, false});
+      } else if (error.code != ErrorCode::not_found) { // not_found: removed meanwhile
+        bad.push_back({file.path.string(), error.message, false});
       }
     });
   }
@@ -72,9 +81,9 @@ run_verify(const GlobalOptions& global, const VerifyOptions& options)
       fmt::print("{}: {}{}\n", file.removed ? "removed" : "bad", file.problem,
                  file.problem.find(file.path) == std::string::npos ? " (" + file.path + ")" : "");
     }
-    fmt::print(
-      "Checked {} entry files: {} bad{}, {} written by a newer jitcache\n", checked, bad.size(),
-      options.repair ? fmt::format(" ({} removed)", bad.size() - remaining) : "", incompatible);
+    fmt::print("Checked {} files: {} bad{}, {} written by a newer jitcache\n", checked, bad.size(),
+               options.repair ? fmt::format(" ({} removed)", bad.size() - remaining) : "",
+               incompatible);
   }
   return remaining == 0 ? k_exit_ok : k_exit_problems;
 }

@@ -76,6 +76,12 @@ Layout::relative_entry_path(const Key& key)
 }
 
 std::string
+Layout::relative_loadable_path(const Key& key)
+{
+  return relative_entry_path(key).append(k_loadable_suffix);
+}
+
+std::string
 Layout::entry_path_string(const Key& key) const
 {
   return m_root_string + "/" + relative_entry_path(key);
@@ -92,15 +98,17 @@ Layout::scan_shard(int shard, const std::function<void(const StoredFile&)>& visi
     const auto bucket_path = shard_path / bucket;
     list_directory(bucket_path, [&](std::string_view name) {
       const bool is_temp = name.starts_with(util::k_temp_prefix);
+      const bool loadable = !is_temp && name.ends_with(k_loadable_suffix);
       std::optional<Key> key;
       if (!is_temp) {
-        auto parsed = Key::from_hex(name);
-        if (!parsed || !is_hex(name)) {
+        const auto hex = loadable ? name.substr(0, name.size() - k_loadable_suffix.size()) : name;
+        auto parsed = Key::from_hex(hex);
+        if (!parsed || !is_hex(hex)) {
           return;
         }
         key = *parsed;
       }
-      StoredFile file{bucket_path / name, key, 0, 0};
+      StoredFile file{bucket_path / name, key, loadable, 0, 0};
       struct stat st {};
       if (::lstat(file.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         return;

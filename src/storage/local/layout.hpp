@@ -5,6 +5,8 @@
 //   <dir>/<s>/stats                  counters of shard s (one hex digit: 16 shards)
 //   <dir>/<s>/trim.lock              held while shard s is trimmed
 //   <dir>/<s>/<bb>/<64-hex key>      the entry file: every variant of one key
+//   <dir>/<s>/<bb>/<64-hex key>.so   a loadable file: a shared object as is, named by the
+//                                    BLAKE2b of its bytes, so it can be dlopen-ed where it lies
 //   <dir>/<s>/<bb>/.tmp-*            a write in progress (or a stale one, removed by trims)
 //   <dir>/locks/<64-hex key>.lock    held while one process compiles that key (others wait)
 //
@@ -18,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string_view>
 
 namespace jitcache::storage::local {
 
@@ -31,9 +34,13 @@ disk_size(uint64_t file_size)
   return (file_size + 4095) & ~uint64_t{4095};
 }
 
+// The suffix that marks a loadable file (see above).
+inline constexpr std::string_view k_loadable_suffix = ".so";
+
 struct StoredFile {
   std::filesystem::path path;
   std::optional<Key> key; // nullopt for temporary files
+  bool loadable = false;  // a loadable file, not an entry file
   uint64_t size = 0;
   int64_t mtime_ns = 0;
 };
@@ -62,6 +69,8 @@ public:
   // opens entries relative to the root directory, with no path parsing.
   std::string entry_path_string(const Key& key) const;
   static std::string relative_entry_path(const Key& key);
+  // A loadable file's path relative to the root ("s/bb/<key>.so").
+  static std::string relative_loadable_path(const Key& key);
   std::filesystem::path
   stats_path(int shard) const
   {
@@ -83,8 +92,8 @@ public:
     return m_root / "jitcache.conf";
   }
 
-  // Visits every entry file and temporary file of a shard. Files that vanish meanwhile are
-  // skipped; other files are ignored.
+  // Visits every entry file, loadable file and temporary file of a shard. Files that vanish
+  // meanwhile are skipped; other files are ignored.
   void scan_shard(int shard, const std::function<void(const StoredFile&)>& visit) const;
 
 private:

@@ -113,14 +113,19 @@ LocalStore::LocalStore(Config config)
 util::UniqueFd
 LocalStore::open_entry(const Key& key) const
 {
-  const auto relative = Layout::relative_entry_path(key);
+  return open_relative(Layout::relative_entry_path(key));
+}
+
+util::UniqueFd
+LocalStore::open_relative(const std::string& relative) const
+{
   int fd = ::openat(m_root_fd.get(), relative.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) {
     // The directory opened at start may have been removed and made anew since: then the
     // entry can only be found by its path.
     struct stat root {};
     if (::fstat(m_root_fd.get(), &root) == 0 && root.st_nlink == 0) {
-      fd = ::open(m_layout.entry_path_string(key).c_str(), O_RDONLY | O_CLOEXEC);
+      fd = ::open((m_layout.root() / relative).c_str(), O_RDONLY | O_CLOEXEC);
     } else {
       errno = ENOENT;
     }
@@ -337,13 +342,7 @@ LocalStore::get(const Key& key, std::string_view kind)
     return std::vector<Entry>{};
   }
 
-  if (m_access == Access::read_write) {
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    if (std::chrono::nanoseconds(now) - std::chrono::nanoseconds(mtime_ns(st)) >
-        k_refresh_interval) {
-      (void)::futimens(fd.get(), nullptr);
-    }
-  }
+  refresh_mtime(fd.get(), st);
   std::vector<Entry> entries;
   entries.reserve(decoded->size());
   for (auto& record : *decoded) {
@@ -356,6 +355,18 @@ LocalStore::get(const Key& key, std::string_view kind)
     maybe_flush_locked();
   }
   return entries;
+}
+
+void
+LocalStore::refresh_mtime(int fd, const struct stat& st) const
+{
+  if (m_access != Access::read_write) {
+    return;
+  }
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  if (std::chrono::nanoseconds(now) - std::chrono::nanoseconds(mtime_ns(st)) > k_refresh_interval) {
+    (void)::futimens(fd, nullptr);
+  }
 }
 
 void
@@ -419,7 +430,15 @@ LocalStore::write_entry_file(const Key& key, std::string_view kind,
                              const std::vector<uint8_t>& record_bytes,
                              const std::vector<uint8_t>& kept_records)
 {
-  const auto path = m_layout.entry_path(key);
+  return write_counted_file(m_layout.entry_path(key), Layout::shard_of(key), kind, record_bytes,
+                            kept_records);
+}
+
+Expected<void>
+LocalStore::write_counted_file(const std::filesystem::path& path, int shard, std::string_view kind,
+                               std::span<const uint8_t> record_bytes,
+                               std::span<const uint8_t> kept_records)
+{
   auto file = util::AtomicFile::create(path);
   if (!file && file.error().code == ErrorCode::not_found) {
     if (auto made = util::create_directories(path.parent_path()); !made) {
@@ -438,7 +457,7 @@ LocalStore::write_entry_file(const Key& key, std::string_view kind,
     const bool full = committed.error().code == ErrorCode::no_space;
     record(core::counter::error(full ? "no_space" : "write"));
     util::warn_once(full ? "local:no_space" : "local:write",
-                    fmt::format("cannot store cache entry: {}", committed.error().message));
+                    fmt::format("cannot store cache file: {}", committed.error().message));
     return std::unexpected(committed.error());
   }
 
@@ -450,7 +469,6 @@ LocalStore::write_entry_file(const Key& key, std::string_view kind,
   delta.bytes =
     static_cast<int64_t>(disk_size(new_size)) -
     (committed->replaced ? static_cast<int64_t>(disk_size(committed->replaced_size)) : 0);
-  const int shard = Layout::shard_of(key);
   auto totals = add_to_shard(shard, delta);
   if (!totals) {
     util::warn_once("local:stats",
@@ -505,7 +523,7 @@ LocalStore::for_each_key(const std::function<bool(const Key&)>& visit)
   bool go_on = true;
   for (int shard = 0; shard < k_shard_count && go_on; ++shard) {
     m_layout.scan_shard(shard, [&](const StoredFile& file) {
-      if (go_on && file.key) {
+      if (go_on && file.key && !file.loadable) {
         go_on = visit(*file.key);
       }
     });

@@ -22,6 +22,10 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
+#include <span>
+
+struct stat;
 
 namespace jitcache::storage::local {
 
@@ -31,6 +35,15 @@ inline constexpr size_t k_max_variants = 16;
 inline constexpr std::chrono::seconds k_refresh_interval{60};
 
 enum class Access { off, read_only, read_write };
+
+// A loadable file, open and checked: `image` is what `fd` holds, and it hashes to the file's
+// name. Load the library through the descriptor (/proc/self/fd/N), which names the file that
+// was checked even if the path is replaced meanwhile.
+struct LoadableFile {
+  std::filesystem::path path;
+  util::UniqueFd fd;
+  Bytes image;
+};
 
 class LocalStore final : public Store {
 public:
@@ -68,6 +81,18 @@ public:
   Expected<std::vector<core::DecodedEntry>> inspect(const Key& key,
                                                     const core::DecodeOptions& options = {}) const;
 
+  // Loadable files (see layout.hpp): shared objects kept as plain files, named by their
+  // content, so that a JIT can dlopen them where they lie instead of copying them into memory.
+  // Stores `image` and returns its name; bytes that are stored already are not written again.
+  Expected<Key> put_loadable(std::span<const uint8_t> image);
+  // Opens loadable file `key` and checks that its bytes hash to its name. nullopt when it is
+  // not there; a file that fails the check is counted, removed and also nullopt.
+  Expected<std::optional<LoadableFile>> open_loadable(const Key& key);
+  // Reads and checks loadable file `key` without counting, refreshing or repairing anything.
+  Expected<Bytes> inspect_loadable(const Key& key) const;
+  // The name a loadable file with these bytes has.
+  static Key loadable_key(std::span<const uint8_t> image);
+
   // Adds to an event counter; buffered, see flush_stats.
   void record(std::string_view counter, uint64_t amount = 1);
   void record_miss(std::string_view kind);
@@ -79,7 +104,7 @@ public:
 
   Expected<TrimReport> trim(const Limits& limits);
   Expected<TrimReport> recount();
-  // Removes every entry file; returns how many.
+  // Removes every entry file and loadable file; returns how many.
   Expected<uint64_t> clear();
 
 private:
@@ -93,6 +118,10 @@ private:
   Expected<void> write_entry_file(const Key& key, std::string_view kind,
                                   const std::vector<uint8_t>& record,
                                   const std::vector<uint8_t>& kept_records);
+  // Writes a file atomically and counts it in `shard`; trims the shard when it is over its share.
+  Expected<void> write_counted_file(const std::filesystem::path& path, int shard,
+                                    std::string_view kind, std::span<const uint8_t> record,
+                                    std::span<const uint8_t> kept_records);
   void remove_corrupt(const Key& key, const std::filesystem::path& path, uint64_t size,
                       const Error& error);
   Expected<core::Counters> add_to_shard(int shard, const ShardDelta& delta);
@@ -101,6 +130,10 @@ private:
 
   // Opens an entry file relative to m_root_fd; -1 and errno as open(2) on failure.
   util::UniqueFd open_entry(const Key& key) const;
+  // The same for any file, given its path relative to the root.
+  util::UniqueFd open_relative(const std::string& relative) const;
+  // Touches a file that was hit, at most once per k_refresh_interval, for LRU trims.
+  void refresh_mtime(int fd, const struct stat& st) const;
 
   Config m_config;
   Layout m_layout;

@@ -1,0 +1,123 @@
+// LocalStore's loadable files: shared objects stored as plain files named by the BLAKE2b of
+// their bytes (layout.hpp), so that a JIT can dlopen a library where it lies. The name is the
+// check: a file is used only after its bytes, read through the descriptor that will load it,
+// hash to its name. The files are counted, refreshed and trimmed like entry files.
+#include "storage/local/local_store.hpp"
+
+#include "util/hashing.hpp"
+#include "util/log.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+namespace jitcache::storage::local {
+
+namespace {
+
+// Keeps loadable-file names apart from every key a KeyBuilder makes.
+constexpr std::string_view k_loadable_domain = "jitcache loadable file 1";
+
+// Reads an open loadable file and checks its bytes against its name.
+Expected<Bytes>
+read_checked(int fd, const Key& key, const std::string& path)
+{
+  auto bytes = util::read_fd(fd, path);
+  if (!bytes) {
+    return std::unexpected(bytes.error());
+  }
+  auto image = Bytes::adopt(std::move(*bytes));
+  if (LocalStore::loadable_key(image.span()) != key) {
+    return make_error(ErrorCode::corrupt,
+                      fmt::format("{}: its {} bytes do not hash to its name", path, image.size()));
+  }
+  return image;
+}
+
+} // namespace
+
+Key
+LocalStore::loadable_key(std::span<const uint8_t> image)
+{
+  util::Blake2b hash;
+  hash.update(k_loadable_domain).update_u64(image.size()).update(image);
+  return Key(hash.finish());
+}
+
+Expected<Key>
+LocalStore::put_loadable(std::span<const uint8_t> image)
+{
+  if (m_access != Access::read_write) {
+    return make_error(ErrorCode::disabled,
+                      fmt::format("the local cache {} is {}", m_config.dir.string(),
+                                  m_access == Access::off ? "off" : "read-only"));
+  }
+  const Key key = loadable_key(image);
+  if (util::UniqueFd existing = open_relative(Layout::relative_loadable_path(key))) {
+    // Named by its content: the file holds these bytes unless it is corrupt, which the next
+    // open_loadable finds (and removes, so that a later put writes it again).
+    struct stat st {};
+    if (::fstat(existing.get(), &st) == 0) {
+      refresh_mtime(existing.get(), st);
+    }
+    return key;
+  }
+  const auto path = m_layout.root() / Layout::relative_loadable_path(key);
+  if (auto written = write_counted_file(path, Layout::shard_of(key), "loadable", image, {});
+      !written) {
+    return std::unexpected(written.error());
+  }
+  return key;
+}
+
+Expected<std::optional<LoadableFile>>
+LocalStore::open_loadable(const Key& key)
+{
+  if (m_access == Access::off) {
+    return std::nullopt;
+  }
+  const auto relative = Layout::relative_loadable_path(key);
+  util::UniqueFd fd = open_relative(relative);
+  if (!fd) {
+    if (errno == ENOENT) {
+      return std::nullopt;
+    }
+    const auto path = (m_layout.root() / relative).string();
+    record(core::counter::error("read"));
+    const auto error = util::errno_error("cannot open", path, errno);
+    util::warn_once("local:read", error.message);
+    return std::unexpected(error);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return std::unexpected(util::errno_error("cannot stat", relative, errno));
+  }
+  auto image = read_checked(fd.get(), key, (m_layout.root() / relative).string());
+  if (!image) {
+    if (image.error().code != ErrorCode::corrupt) {
+      record(core::counter::error("read"));
+      util::warn_once("local:read", image.error().message);
+      return std::unexpected(image.error());
+    }
+    remove_corrupt(key, m_layout.root() / relative, static_cast<uint64_t>(st.st_size),
+                   image.error());
+    return std::nullopt;
+  }
+  refresh_mtime(fd.get(), st);
+  return LoadableFile{m_layout.root() / relative, std::move(fd), std::move(*image)};
+}
+
+Expected<Bytes>
+LocalStore::inspect_loadable(const Key& key) const
+{
+  const auto path = (m_layout.root() / Layout::relative_loadable_path(key)).string();
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    return std::unexpected(util::errno_error("cannot open", path, errno));
+  }
+  return read_checked(fd.get(), key, path);
+}
+
+} // namespace jitcache::storage::local
