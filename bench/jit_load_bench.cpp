@@ -1,10 +1,12 @@
 // A warm start against its physical limit, in one process. WarmLoad_baseline reads the
-// compiled library of examples/transformer_block.jc (all its kernels, as the cache stores it)
-// from a plain file, dlopens it and resolves every kernel, with no cache logic at all.
+// compiled library of examples/transformer_block.jc (all its kernels: the plain file the
+// cache keeps), dlopens it and resolves every kernel, with no cache logic at all.
 // WarmLoad_jitcache is a fresh Runtime preparing the same (already parsed) function from the
-// cache: toolchain identity, graph key, the graph entry read and checked, the library loaded
-// from memory, every kernel resolved, statistics recorded. The ratio is jitcache / baseline.
+// cache: toolchain identity, graph key, the graph entry read and checked, the library file
+// read, checked and loaded, every kernel resolved, statistics recorded. The ratio is jitcache /
+// baseline.
 #include "bench_dir.hpp"
+#include "graph_library.hpp"
 #include "jit/codegen.hpp"
 #include "jit/program.hpp"
 #include "jit/runtime.hpp"
@@ -41,22 +43,11 @@ struct Setup {
       failure = "the program did not compile";
       return;
     }
-    // The same library, as a plain file, and its kernels' entry points.
-    auto* store = runtime->store();
-    (void)store->for_each_key([&](const Key& key) {
-      auto records = store->inspect(key);
-      if (records && !records->empty() && records->front().entry.kind == "graph") {
-        const auto& entry = records->front().entry;
-        library = scratch.path() / "graph.so";
-        (void)util::write_file_atomic(library, entry.find_blob("library")->data.span());
-        const auto* keys = entry.find_blob("kernels");
-        std::string text(reinterpret_cast<const char*>(keys->data.data()), keys->data.size());
-        for (size_t at = 0; at + 64 <= text.size(); at += 65) {
-          symbols.push_back(jit::kernel_symbol(text.substr(at, 64)));
-        }
-      }
-      return true;
-    });
+    // The same library, as the plain file the cache keeps, and its kernels' entry points.
+    if (auto found = bench::find_graph_library(*runtime->store())) {
+      library = found->path;
+      symbols = found->symbols;
+    }
     if (symbols.empty()) {
       failure = "no graph entry was written";
     }

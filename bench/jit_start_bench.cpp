@@ -7,14 +7,12 @@
 //  - CcacheWarm: baseline = the persistent cache off and cxx = "ccache c++" with a ccache
 //    directory that already holds every kernel (ccache's warm start), jitcache = jitcache's
 //    own warm start. The ratio line is jitcache / ccache.
-//  - WarmProcess: baseline = a fresh process that reads the program's compiled library from a
-//    plain file, dlopens it and resolves every kernel (load_library_main.cpp, no cache logic:
-//    the physical limit), jitcache = the same warm start as above.
+//  - WarmProcess: baseline = a fresh process that reads the program's compiled library (the
+//    plain file the cache keeps), dlopens it and resolves every kernel (load_library_main.cpp, no
+//    cache logic: the physical limit), jitcache = the same warm start as above.
 // Arg 0 is transformer_block, 1 is deep_mlp.
 #include "bench_dir.hpp"
-#include "jit/codegen.hpp"
-#include "storage/local/local_store.hpp"
-#include "util/files.hpp"
+#include "graph_library.hpp"
 #include "util/subprocess.hpp"
 
 #include <benchmark/benchmark.h>
@@ -137,27 +135,18 @@ CcacheWarm_jitcache(benchmark::State& state)
   ColdStart_warm(state);
 }
 
-// The graph entry's library as a plain file, and the load_library command that loads it.
+// The load_library command that loads the graph's library where the cache keeps it.
 std::vector<std::string>
-load_library_command(const std::filesystem::path& cache, const std::filesystem::path& dir)
+load_library_command(const std::filesystem::path& cache)
 {
   jitcache::Config config;
   config.dir = cache;
   jitcache::storage::local::LocalStore store(config);
-  std::vector<std::string> argv = {JITCACHE_LOAD_LIBRARY_PATH, (dir / "graph.so").string()};
-  (void)store.for_each_key([&](const jitcache::Key& key) {
-    auto records = store.inspect(key);
-    if (records && !records->empty() && records->front().entry.kind == "graph") {
-      const auto& entry = records->front().entry;
-      (void)jitcache::util::write_file_atomic(argv[1], entry.find_blob("library")->data.span());
-      const auto* keys = entry.find_blob("kernels");
-      const std::string text(reinterpret_cast<const char*>(keys->data.data()), keys->data.size());
-      for (size_t at = 0; at + 64 <= text.size(); at += 65) {
-        argv.push_back(jitcache::jit::kernel_symbol(text.substr(at, 64)));
-      }
-    }
-    return true;
-  });
+  std::vector<std::string> argv = {JITCACHE_LOAD_LIBRARY_PATH};
+  if (auto library = jitcache::bench::find_graph_library(store)) {
+    argv.push_back(library->path.string());
+    argv.insert(argv.end(), library->symbols.begin(), library->symbols.end());
+  }
   return argv;
 }
 
@@ -172,7 +161,7 @@ WarmProcess_baseline(benchmark::State& state)
     state.SkipWithError(failure.c_str());
     return;
   }
-  const auto argv = load_library_command(cache, scratch.path());
+  const auto argv = load_library_command(cache);
   for (auto _ : state) {
     report(state, timed_process(argv, {}, &failure), failure);
   }

@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace jitcache::jit {
@@ -66,6 +67,23 @@ LoadedLibrary::open_file(const std::filesystem::path& path)
   auto handle = std::make_shared<Handle>();
   handle->library = library;
   return LoadedLibrary(std::move(handle), path.string());
+}
+
+Expected<LoadedLibrary>
+LoadedLibrary::open_checked_file(const std::filesystem::path& path, int checked_fd)
+{
+  auto library = open_file(path);
+  if (!library) {
+    return library;
+  }
+  struct stat checked {};
+  struct stat named {};
+  if (::fstat(checked_fd, &checked) != 0 || ::stat(path.c_str(), &named) != 0 ||
+      checked.st_dev != named.st_dev || checked.st_ino != named.st_ino) {
+    return make_error(ErrorCode::corrupt,
+                      fmt::format("{} was replaced while it was loaded", path.string()));
+  }
+  return library;
 }
 
 Expected<LoadedLibrary>

@@ -1,6 +1,7 @@
 // Loader: makes a compiled kernel's shared object callable. From a file when the artifact is
-// on disk already; from memory (memfd_create) when it came from elsewhere, so no temporary
-// file is written. Symbols are resolved once; the library stays loaded while a handle lives.
+// on disk already (the local cache's loadable files, checked before loading); from memory
+// (memfd_create) when it came from elsewhere, so no temporary file is written. Symbols are resolved
+// once; the library stays loaded while a handle lives.
 //
 // The dynamic loader knows a library by its path name. A memory image is loaded through
 // /proc/self/fd/N, so two images must never share N while either is loaded: the memfd stays
@@ -21,6 +22,11 @@ namespace jitcache::jit {
 class LoadedLibrary {
 public:
   static Expected<LoadedLibrary> open_file(const std::filesystem::path& path);
+  // Loads the file at `path` whose bytes the caller has checked through `checked_fd`; fails
+  // (and unloads) if, once loaded, `path` no longer names that file: it was replaced meanwhile,
+  // so what was loaded may not be what was checked.
+  static Expected<LoadedLibrary> open_checked_file(const std::filesystem::path& path,
+                                                   int checked_fd);
   // `name` appears in /proc/self/maps and in error messages.
   static Expected<LoadedLibrary> open_memory(const Bytes& image, const std::string& name);
 

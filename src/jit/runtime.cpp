@@ -172,13 +172,11 @@ link_library(const std::vector<Bytes>& objects, const Toolchain& toolchain,
   return Bytes::adopt(std::move(*library));
 }
 
-// Loads a graph's library and resolves each kernel's entry point.
+// Resolves each kernel's entry point in a graph's loaded library.
 Expected<std::shared_ptr<const Executable>>
-load_executable(const Graph& graph, Plan plan, const std::vector<Key>& keys, const Bytes& library,
-                const Key& graph_key)
+make_executable(const Graph& graph, Plan plan, const std::vector<Key>& keys,
+                Expected<LoadedLibrary> loaded)
 {
-  auto loaded =
-    LoadedLibrary::open_memory(library, "jitcache-graph-" + graph_key.to_hex().substr(0, 16));
   if (!loaded) {
     return std::unexpected(loaded.error());
   }
@@ -192,6 +190,13 @@ load_executable(const Graph& graph, Plan plan, const std::vector<Key>& keys, con
   }
   return std::make_shared<const Executable>(graph, std::move(plan), std::move(functions),
                                             std::vector<LoadedLibrary>{std::move(*loaded)});
+}
+
+// The name a graph's library loaded from memory shows in /proc/self/maps.
+std::string
+memory_name(const Key& graph_key)
+{
+  return "jitcache-graph-" + graph_key.to_hex().substr(0, 16);
 }
 
 std::string
@@ -359,9 +364,12 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
   const auto& entry = entries->front();
   const Blob* plan_blob = entry.find_blob("plan");
   const Blob* keys_blob = entry.find_blob("kernels");
+  const Blob* library_file = entry.find_blob("library_file");
   const Blob* library = entry.find_blob("library");
   auto keys = keys_blob ? split_keys(blob_text(*keys_blob)) : std::nullopt;
-  auto plan = plan_blob && keys && library
+  auto file_key = library_file ? Key::from_hex(blob_text(*library_file))
+                               : Expected<Key>(make_error(ErrorCode::not_found, "no file"));
+  auto plan = plan_blob && keys && (file_key || library)
                 ? Plan::from_text(blob_text(*plan_blob), keys->size())
                 : Expected<Plan>(make_error(ErrorCode::corrupt, "a blob is missing"));
   if (!plan) {
@@ -371,7 +379,23 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
     return std::nullopt;
   }
   auto load_start = Clock::now();
-  auto executable = load_executable(graph, std::move(*plan), *keys, library->data, key);
+  Expected<LoadedLibrary> loaded = make_error(ErrorCode::not_found, "no library");
+  if (file_key) {
+    // The library lies in the cache as a plain file: dlopen it there.
+    auto file = m_store->open_loadable(*file_key);
+    if (!file || !*file) {
+      stats.load_ms += util::elapsed_ms(load_start);
+      ++stats.misses; // trimmed or corrupt (counted by the store): link the kernels again
+      return std::nullopt;
+    }
+    loaded = LoadedLibrary::open_checked_file((*file)->path, (*file)->fd.get());
+    if (!loaded) { // replaced while it was loaded: load the bytes that were checked
+      loaded = LoadedLibrary::open_memory((*file)->image, memory_name(key));
+    }
+  } else {
+    loaded = LoadedLibrary::open_memory(library->data, memory_name(key));
+  }
+  auto executable = make_executable(graph, std::move(*plan), *keys, std::move(loaded));
   stats.load_ms += util::elapsed_ms(load_start);
   if (!executable) {
     util::warn_once("graph-load", fmt::format("a cached graph library could not be loaded, "
@@ -618,7 +642,9 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
   }
   const std::string plan_text = plan.to_text();
   auto load_start = Clock::now();
-  auto executable = load_executable(graph, std::move(plan), keys, *library, prepared.graph_key);
+  auto executable =
+    make_executable(graph, std::move(plan), keys,
+                    LoadedLibrary::open_memory(*library, memory_name(prepared.graph_key)));
   stats.load_ms += util::elapsed_ms(load_start);
   if (!executable) {
     prepared.failure =
@@ -633,7 +659,14 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     entry.key = prepared.graph_key;
     entry.details = graph_builder.details();
     entry.blobs = {Blob{"plan", Bytes::copy_of(plan_text)},
-                   Blob{"kernels", Bytes::copy_of(join_keys(keys))}, Blob{"library", *library}};
+                   Blob{"kernels", Bytes::copy_of(join_keys(keys))}};
+    // The library goes beside the entry as a loadable file, which warm starts dlopen where it
+    // lies; inside the entry only if the store cannot keep the file.
+    if (auto file_key = m_store->put_loadable(library->span())) {
+      entry.blobs.push_back(Blob{"library_file", Bytes::copy_of(file_key->to_hex())});
+    } else {
+      entry.blobs.push_back(Blob{"library", *library});
+    }
     entry.created_ms = util::now_ms();
     // A hit on the graph saves planning, compiling and linking (kernels that were found in
     // the cache are not counted again: the figure is a lower bound).

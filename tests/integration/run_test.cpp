@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -203,6 +204,35 @@ TEST(Run, InputsFromTheCommandLineReplaceRunLines)
                       "--input", "x=f32[7, 785]"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--input:1:"), std::string::npos) << bad.err;
+}
+
+TEST(Run, VerifyChecksTheLibraryFilesAndRepairRemovesABadOne)
+{
+  TempDir cache;
+  const auto program = (k_examples / "mlp.jc").string();
+  run_json({program, "--cache-dir", cache.path().string(), "--repeat", "1"});
+  std::vector<std::filesystem::path> libraries;
+  for (const auto& file : std::filesystem::recursive_directory_iterator(cache.path())) {
+    if (file.path().extension() == ".so") {
+      libraries.push_back(file.path());
+    }
+  }
+  ASSERT_EQ(libraries.size(), 1u); // one library per function, beside its graph entry
+  {
+    std::fstream library(libraries[0], std::ios::in | std::ios::out | std::ios::binary);
+    library.seekp(100);
+    library.put('\x55');
+  }
+  auto found = run_cli({"verify", "--cache-dir", cache.path().string()});
+  EXPECT_EQ(found.exit_code, 1);
+  EXPECT_NE(found.out.find("do not hash to its name"), std::string::npos) << found.out;
+  EXPECT_EQ(run_cli({"verify", "--repair", "--cache-dir", cache.path().string()}).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(libraries[0]));
+
+  auto warm = run_json({program, "--cache-dir", cache.path().string(), "--repeat", "1", "--check"});
+  EXPECT_EQ(warm["totals"]["compiles"], 0); // the kernels are cached: only linked again
+  EXPECT_EQ(warm["functions"][0]["check"], "pass");
+  EXPECT_TRUE(std::filesystem::exists(libraries[0]));
 }
 
 TEST(Run, NoCacheWritesNothing)

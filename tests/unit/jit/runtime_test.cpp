@@ -4,6 +4,8 @@
 #include "jit/program.hpp"
 #include "jit/runtime.hpp"
 
+#include "util/files.hpp"
+
 #include "support/scripts.hpp"
 #include "support/temp_dir.hpp"
 
@@ -173,6 +175,79 @@ TEST(Runtime, AGraphMissCompilesOnlyTheKernelsThatAreMissing)
   EXPECT_EQ(partial.compiles, 1u);
   EXPECT_EQ(partial.local_hits, 1u); // the kernel still there
   EXPECT_EQ(partial.misses, 2u);     // the graph and the removed kernel
+}
+
+// The loadable files (compiled libraries) a cache directory holds.
+std::vector<std::filesystem::path>
+library_files(Runtime& runtime)
+{
+  std::vector<std::filesystem::path> files;
+  for (int shard = 0; shard < storage::local::k_shard_count; ++shard) {
+    runtime.store()->layout().scan_shard(shard, [&](const storage::local::StoredFile& file) {
+      if (file.loadable) {
+        files.push_back(file.path);
+      }
+    });
+  }
+  return files;
+}
+
+bool
+mapped_in_this_process(const std::filesystem::path& path)
+{
+  const auto maps = util::read_file("/proc/self/maps").value();
+  return std::string_view(reinterpret_cast<const char*>(maps.data()), maps.size())
+           .find(path.string()) != std::string_view::npos;
+}
+
+TEST(Runtime, AWarmStartLoadsTheLibraryWhereTheCacheKeepsIt)
+{
+  TempDir dir;
+  const Graph graph = graph_of(k_mlp);
+  FunctionStats cold;
+  auto runtime = make_runtime(dir.path());
+  ASSERT_TRUE(runtime->prepare(graph, cold).executable);
+  const auto files = library_files(*runtime);
+  ASSERT_EQ(files.size(), 1u);
+  const auto entries = runtime->store()->inspect(key_of(*runtime, graph)).value();
+  EXPECT_TRUE(entries.front().entry.find_blob("library_file"));
+  EXPECT_FALSE(entries.front().entry.find_blob("library")); // not stored twice
+
+  FunctionStats warm;
+  auto prepared = make_runtime(dir.path())->prepare(graph, warm);
+  ASSERT_TRUE(prepared.executable);
+  EXPECT_EQ(warm.local_hits, 1u);
+  EXPECT_TRUE(mapped_in_this_process(files[0])); // dlopen-ed from the cache file, not copied
+}
+
+TEST(Runtime, AMissingOrCorruptLibraryFileIsLinkedAgainWithoutCompiling)
+{
+  TempDir dir;
+  const Graph graph = graph_of(k_mlp);
+  FunctionStats cold;
+  auto runtime = make_runtime(dir.path());
+  ASSERT_TRUE(runtime->prepare(graph, cold).executable);
+  const auto file = library_files(*runtime).at(0);
+  const auto image = util::read_file(file).value();
+
+  std::filesystem::remove(file);
+  FunctionStats missing;
+  ASSERT_TRUE(make_runtime(dir.path())->prepare(graph, missing).executable);
+  EXPECT_EQ(missing.compiles, 0u);                 // both kernels are in the cache: linked again
+  EXPECT_EQ(missing.misses, 1u);                   // the graph, whose library was gone
+  EXPECT_EQ(missing.local_hits, 2u);               // the kernels
+  EXPECT_EQ(util::read_file(file).value(), image); // written again
+
+  auto corrupt = image;
+  corrupt[corrupt.size() / 2] ^= 0x40;
+  ASSERT_TRUE(util::write_file_atomic(file, corrupt));
+  FunctionStats repaired;
+  auto fresh = make_runtime(dir.path());
+  ASSERT_TRUE(fresh->prepare(graph, repaired).executable);
+  EXPECT_EQ(repaired.compiles, 0u);
+  EXPECT_EQ(repaired.misses, 1u);
+  EXPECT_EQ(fresh->store()->read_stats().value().get(core::counter::corrupt), 1u);
+  EXPECT_EQ(util::read_file(file).value(), image);
 }
 
 TEST(Runtime, RepeatedKernelsCompileOnce)
