@@ -16,8 +16,10 @@ namespace {
 
 constexpr uint8_t k_magic[4] = {'J', 'C', 'E', 'N'};
 constexpr uint16_t k_known_flags = 0;
-// Payloads smaller than this are not worth a zstd frame.
-constexpr size_t k_min_compressible_size = 64;
+// Payloads smaller than a 4 KiB disk block are stored as is: compressing one saves at most part
+// of a block, and reading it back would cost a zstd context (about 100 KB to allocate and fill)
+// on every hit, more than the rest of reading a small entry.
+constexpr size_t k_min_compressible_size = 4096;
 
 Expected<void>
 check_length(std::string_view field, size_t size, size_t limit)

@@ -68,6 +68,17 @@ TEST(EntryFormat, RoundTripsCompressedAndRaw)
   }
 }
 
+TEST(EntryFormat, PayloadsUnderOneDiskBlockAreStoredAsIs)
+{
+  Entry entry = make_entry("small", 10);
+  entry.blobs = {{"small", Bytes::copy_of(std::string(4095, 'z'))},
+                 {"block", Bytes::copy_of(std::string(4096, 'z'))}};
+  const auto decoded = decode(encode_entry(entry, 1).value()).value();
+  EXPECT_EQ(decoded.layout[0].codec, BlobCodec::none);
+  EXPECT_EQ(decoded.layout[1].codec, BlobCodec::zstd);
+  expect_same(entry, decoded.entry);
+}
+
 TEST(EntryFormat, RoundTripsSignatureAndManyRecords)
 {
   Entry first = make_entry("a", 10);
