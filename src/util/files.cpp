@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,6 +101,17 @@ read_into(int fd, std::span<uint8_t> buffer, std::string_view path)
     done += static_cast<size_t>(n);
   }
   return done;
+}
+
+Expected<Bytes>
+read_sized(int fd, size_t size, std::string_view path)
+{
+  auto buffer = std::make_unique_for_overwrite<uint8_t[]>(size);
+  auto done = read_into(fd, std::span(buffer.get(), size), path);
+  if (!done) {
+    return std::unexpected(done.error());
+  }
+  return Bytes::adopt(std::move(buffer), *done);
 }
 
 Expected<std::vector<uint8_t>>

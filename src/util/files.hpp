@@ -1,6 +1,7 @@
 // Small file-system helpers that return Expected instead of throwing or setting errno.
 #pragma once
 
+#include <jitcache/bytes.hpp>
 #include <jitcache/error.hpp>
 
 #include <cstdint>
@@ -44,6 +45,9 @@ Error errno_error(std::string_view what, std::string_view path, int err);
 Expected<std::vector<uint8_t>> read_file(const std::filesystem::path& path);
 // Reads the whole file, also one whose size fstat does not know (procfs, pipes).
 Expected<std::vector<uint8_t>> read_fd(int fd, const std::filesystem::path& path);
+// Reads the `size` bytes a regular file holds (as fstat reported) into a buffer of exactly that
+// size, left uninitialized until read; a shorter file gives fewer bytes. `path` names it in errors.
+Expected<Bytes> read_sized(int fd, size_t size, std::string_view path);
 // Reads until `buffer` is full or the file ends; returns the bytes read.
 // `path` only names the file in errors.
 Expected<size_t> read_into(int fd, std::span<uint8_t> buffer, std::string_view path);

@@ -20,18 +20,17 @@ namespace {
 // Keeps loadable-file names apart from every key a KeyBuilder makes.
 constexpr std::string_view k_loadable_domain = "jitcache loadable file 1";
 
-// Reads an open loadable file and checks its bytes against its name.
+// Reads an open loadable file of `size` bytes and checks its bytes against its name.
 Expected<Bytes>
-read_checked(int fd, const Key& key, const std::string& path)
+read_checked(int fd, uint64_t size, const Key& key, const std::string& path)
 {
-  auto bytes = util::read_fd(fd, path);
-  if (!bytes) {
-    return std::unexpected(bytes.error());
+  auto image = util::read_sized(fd, static_cast<size_t>(size), path);
+  if (!image) {
+    return image;
   }
-  auto image = Bytes::adopt(std::move(*bytes));
-  if (LocalStore::loadable_key(image.span()) != key) {
+  if (LocalStore::loadable_key(image->span()) != key) {
     return make_error(ErrorCode::corrupt,
-                      fmt::format("{}: its {} bytes do not hash to its name", path, image.size()));
+                      fmt::format("{}: its {} bytes do not hash to its name", path, image->size()));
   }
   return image;
 }
@@ -94,7 +93,8 @@ LocalStore::open_loadable(const Key& key)
   if (::fstat(fd.get(), &st) != 0) {
     return std::unexpected(util::errno_error("cannot stat", relative, errno));
   }
-  auto image = read_checked(fd.get(), key, (m_layout.root() / relative).string());
+  auto image = read_checked(fd.get(), static_cast<uint64_t>(st.st_size), key,
+                            (m_layout.root() / relative).string());
   if (!image) {
     if (image.error().code != ErrorCode::corrupt) {
       record(core::counter::error("read"));
@@ -114,10 +114,11 @@ LocalStore::inspect_loadable(const Key& key) const
 {
   const auto path = (m_layout.root() / Layout::relative_loadable_path(key)).string();
   util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    return std::unexpected(util::errno_error("cannot open", path, errno));
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0) {
+    return std::unexpected(util::errno_error("cannot read", path, errno));
   }
-  return read_checked(fd.get(), key, path);
+  return read_checked(fd.get(), static_cast<uint64_t>(st.st_size), key, path);
 }
 
 } // namespace jitcache::storage::local

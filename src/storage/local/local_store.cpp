@@ -84,13 +84,7 @@ read_entry_file(int fd, const std::string& path, struct stat& st)
   if (::fstat(fd, &st) != 0) {
     return std::unexpected(util::errno_error("cannot stat", path, errno));
   }
-  const auto size = static_cast<size_t>(st.st_size);
-  auto buffer = std::make_unique_for_overwrite<uint8_t[]>(size);
-  auto done = util::read_into(fd, std::span(buffer.get(), size), path);
-  if (!done) {
-    return std::unexpected(done.error());
-  }
-  return Bytes::adopt(std::move(buffer), *done);
+  return util::read_sized(fd, static_cast<size_t>(st.st_size), path);
 }
 
 } // namespace
