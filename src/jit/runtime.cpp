@@ -389,7 +389,11 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
       return std::nullopt;
     }
     loaded = LoadedLibrary::open_checked_file((*file)->path, (*file)->fd.get());
-    if (!loaded) { // replaced while it was loaded: load the bytes that were checked
+    if (!loaded) {
+      // Not loadable there (a cache directory mounted noexec, or the file replaced while it
+      // was loaded): load the bytes that were checked from memory.
+      util::log_debug(
+        fmt::format("loading {} from memory: {}", (*file)->path.string(), loaded.error().message));
       loaded = LoadedLibrary::open_memory((*file)->image, memory_name(key));
     }
   } else {

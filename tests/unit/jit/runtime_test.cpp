@@ -11,7 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <map>
+#include <sys/mount.h>
 
 namespace jitcache::jit {
 namespace {
@@ -218,6 +221,34 @@ TEST(Runtime, AWarmStartLoadsTheLibraryWhereTheCacheKeepsIt)
   ASSERT_TRUE(prepared.executable);
   EXPECT_EQ(warm.local_hits, 1u);
   EXPECT_TRUE(mapped_in_this_process(files[0])); // dlopen-ed from the cache file, not copied
+}
+
+// A cache directory on a file system mounted noexec: the library cannot be mapped where it
+// lies, and is loaded from memory instead (the bytes checked there).
+TEST(Runtime, ALibraryFileThatCannotBeMappedIsLoadedFromMemory)
+{
+  TempDir dir;
+  if (::mount("jitcache-test", dir.path().c_str(), "tmpfs", MS_NOEXEC, nullptr) != 0) {
+    GTEST_SKIP() << "cannot mount a noexec tmpfs here: " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::filesystem::path path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{dir.path()};
+  const Graph graph = graph_of(k_mlp);
+  FunctionStats cold;
+  ASSERT_TRUE(make_runtime(dir.path() / "cache")->prepare(graph, cold).executable);
+  FunctionStats warm;
+  auto runtime = make_runtime(dir.path() / "cache");
+  auto prepared = runtime->prepare(graph, warm);
+  ASSERT_TRUE(prepared.executable);
+  EXPECT_EQ(warm.compiles, 0u);
+  EXPECT_EQ(warm.misses, 0u);
+  EXPECT_EQ(warm.local_hits, 1u);
+  // Loaded from a memfd named after the graph (the failed dlopen of the file leaves glibc's
+  // first read-only mapping of it behind, so the file's own name proves nothing here).
+  EXPECT_TRUE(mapped_in_this_process("/memfd:jitcache-graph-" +
+                                     key_of(*runtime, graph).to_hex().substr(0, 16)));
 }
 
 TEST(Runtime, AMissingOrCorruptLibraryFileIsLinkedAgainWithoutCompiling)
