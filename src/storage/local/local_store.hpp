@@ -37,8 +37,8 @@ inline constexpr std::chrono::seconds k_refresh_interval{60};
 enum class Access { off, read_only, read_write };
 
 // A loadable file, open and checked: `image` is what `fd` holds, and it hashes to the file's
-// name. Load the library through the descriptor (/proc/self/fd/N), which names the file that
-// was checked even if the path is replaced meanwhile.
+// name. `fd` names the file that was checked even if `path` is replaced meanwhile, so a loader
+// that opens `path` can confirm it got that file (jit::LoadedLibrary::open_checked_file).
 struct LoadableFile {
   std::filesystem::path path;
   util::UniqueFd fd;
