@@ -79,34 +79,29 @@ LocalStore::open_loadable(const Key& key)
   }
   const auto relative = Layout::relative_loadable_path(key);
   util::UniqueFd fd = open_relative(relative);
-  if (!fd) {
-    if (errno == ENOENT) {
-      return std::nullopt;
-    }
-    const auto path = (m_layout.root() / relative).string();
+  if (!fd && errno == ENOENT) {
+    return std::nullopt;
+  }
+  const auto path = m_layout.root() / relative;
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0) {
+    const auto error = util::errno_error("cannot open", path.native(), errno);
     record(core::counter::error("read"));
-    const auto error = util::errno_error("cannot open", path, errno);
     util::warn_once("local:read", error.message);
     return std::unexpected(error);
   }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) {
-    return std::unexpected(util::errno_error("cannot stat", relative, errno));
-  }
-  auto image = read_checked(fd.get(), static_cast<uint64_t>(st.st_size), key,
-                            (m_layout.root() / relative).string());
+  auto image = read_checked(fd.get(), static_cast<uint64_t>(st.st_size), key, path.native());
   if (!image) {
     if (image.error().code != ErrorCode::corrupt) {
       record(core::counter::error("read"));
       util::warn_once("local:read", image.error().message);
       return std::unexpected(image.error());
     }
-    remove_corrupt(key, m_layout.root() / relative, static_cast<uint64_t>(st.st_size),
-                   image.error());
+    remove_corrupt(key, path, static_cast<uint64_t>(st.st_size), image.error());
     return std::nullopt;
   }
   refresh_mtime(fd.get(), st);
-  return LoadableFile{m_layout.root() / relative, std::move(fd), std::move(*image)};
+  return LoadableFile{path, std::move(fd), std::move(*image)};
 }
 
 Expected<Bytes>

@@ -49,6 +49,16 @@ make_runtime(const std::filesystem::path& dir, std::string cxx = "c++",
   return std::make_unique<Runtime>(std::move(options));
 }
 
+// A runtime on `dir` that has prepared `graph` once (a cold start on an empty directory).
+std::unique_ptr<Runtime>
+runtime_after_preparing(const std::filesystem::path& dir, const Graph& graph)
+{
+  auto runtime = make_runtime(dir);
+  FunctionStats cold;
+  EXPECT_TRUE(runtime->prepare(graph, cold).executable) << cold.compiles;
+  return runtime;
+}
+
 Key
 key_of(Runtime& runtime, const Graph& graph)
 {
@@ -157,9 +167,7 @@ TEST(Runtime, AGraphMissCompilesOnlyTheKernelsThatAreMissing)
 {
   TempDir dir;
   const Graph graph = graph_of(k_mlp);
-  FunctionStats cold;
-  auto runtime = make_runtime(dir.path());
-  ASSERT_TRUE(runtime->prepare(graph, cold).executable);
+  auto runtime = runtime_after_preparing(dir.path(), graph);
   // Remove the graph entry and one of the two kernel entries.
   std::map<std::string, std::vector<Key>> by_kind;
   ASSERT_TRUE(runtime->store()->for_each_key([&](const Key& key) {
@@ -207,9 +215,7 @@ TEST(Runtime, AWarmStartLoadsTheLibraryWhereTheCacheKeepsIt)
 {
   TempDir dir;
   const Graph graph = graph_of(k_mlp);
-  FunctionStats cold;
-  auto runtime = make_runtime(dir.path());
-  ASSERT_TRUE(runtime->prepare(graph, cold).executable);
+  auto runtime = runtime_after_preparing(dir.path(), graph);
   const auto files = library_files(*runtime);
   ASSERT_EQ(files.size(), 1u);
   const auto entries = runtime->store()->inspect(key_of(*runtime, graph)).value();
@@ -255,9 +261,7 @@ TEST(Runtime, AMissingOrCorruptLibraryFileIsLinkedAgainWithoutCompiling)
 {
   TempDir dir;
   const Graph graph = graph_of(k_mlp);
-  FunctionStats cold;
-  auto runtime = make_runtime(dir.path());
-  ASSERT_TRUE(runtime->prepare(graph, cold).executable);
+  auto runtime = runtime_after_preparing(dir.path(), graph);
   const auto file = library_files(*runtime).at(0);
   const auto image = util::read_file(file).value();
 

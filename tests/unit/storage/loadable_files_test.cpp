@@ -5,6 +5,7 @@
 #include "util/files.hpp"
 
 #include "support/entries.hpp"
+#include "support/local_config.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -14,18 +15,11 @@
 
 namespace jitcache::storage::local {
 
+using jitcache::testing::config_for;
 using jitcache::testing::make_entry;
 using jitcache::testing::TempDir;
 
 namespace {
-
-Config
-config_for(const std::filesystem::path& dir)
-{
-  Config config;
-  config.dir = dir;
-  return config;
-}
 
 std::vector<uint8_t>
 image_of(std::string_view text)
