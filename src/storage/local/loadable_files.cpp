@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <fcntl.h>
 #include <sys/stat.h>
 
 namespace jitcache::storage::local {
@@ -82,10 +81,11 @@ LocalStore::open_loadable(const Key& key)
   if (!fd && errno == ENOENT) {
     return std::nullopt;
   }
-  const auto path = m_layout.root() / relative;
   struct stat st {};
-  if (!fd || ::fstat(fd.get(), &st) != 0) {
-    const auto error = util::errno_error("cannot open", path.native(), errno);
+  const int failure = !fd || ::fstat(fd.get(), &st) != 0 ? errno : 0; // before the path allocates
+  const auto path = m_layout.root() / relative;
+  if (failure != 0) {
+    const auto error = util::errno_error("cannot open", path.native(), failure);
     record(core::counter::error("read"));
     util::warn_once("local:read", error.message);
     return std::unexpected(error);
@@ -107,11 +107,13 @@ LocalStore::open_loadable(const Key& key)
 Expected<Bytes>
 LocalStore::inspect_loadable(const Key& key) const
 {
-  const auto path = (m_layout.root() / Layout::relative_loadable_path(key)).string();
-  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  const auto relative = Layout::relative_loadable_path(key);
+  util::UniqueFd fd = open_relative(relative);
   struct stat st {};
-  if (!fd || ::fstat(fd.get(), &st) != 0) {
-    return std::unexpected(util::errno_error("cannot read", path, errno));
+  const int failure = !fd || ::fstat(fd.get(), &st) != 0 ? errno : 0;
+  const auto path = (m_layout.root() / relative).string();
+  if (failure != 0) {
+    return std::unexpected(util::errno_error("cannot read", path, failure));
   }
   return read_checked(fd.get(), static_cast<uint64_t>(st.st_size), key, path);
 }
