@@ -55,12 +55,13 @@ LocalStore::put_loadable(std::span<const uint8_t> image)
   const Key key = loadable_key(image);
   if (util::UniqueFd existing = open_relative(Layout::relative_loadable_path(key))) {
     // Named by its content: the file holds these bytes unless it is corrupt, which the next
-    // open_loadable finds (and removes, so that a later put writes it again).
+    // open_loadable finds (and removes, so that a later put writes it again). Anything but a
+    // file there (a directory opens too) is written over, or the put fails.
     struct stat st {};
-    if (::fstat(existing.get(), &st) == 0) {
+    if (::fstat(existing.get(), &st) == 0 && S_ISREG(st.st_mode)) {
       refresh_mtime(existing.get(), st);
+      return key;
     }
-    return key;
   }
   const auto path = m_layout.root() / Layout::relative_loadable_path(key);
   if (auto written = write_counted_file(path, Layout::shard_of(key), "loadable", image, {});

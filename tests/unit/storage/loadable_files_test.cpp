@@ -110,6 +110,25 @@ TEST(LoadableFiles, AFileThatFailsItsCheckIsCountedRemovedAndMissed)
   EXPECT_TRUE(store.open_loadable(key).value());
 }
 
+TEST(LoadableFiles, SomethingElseInTheFilesPlaceIsNeitherLoadedNorTakenForTheFile)
+{
+  TempDir dir;
+  LocalStore store(config_for(dir.path()));
+  const auto image = image_of("a library");
+  const Key key = LocalStore::loadable_key(image);
+  const auto path = path_of(store, key);
+  std::filesystem::create_directories(path); // a directory opens for reading, too
+
+  const auto opened = store.open_loadable(key);
+  ASSERT_FALSE(opened);
+  EXPECT_NE(opened.error().message.find(path.string()), std::string::npos);
+  // The put does not report the directory as the stored file: the caller keeps the bytes.
+  const auto put = store.put_loadable(image);
+  ASSERT_FALSE(put);
+  EXPECT_NE(put.error().message.find(path.filename().string()), std::string::npos)
+    << put.error().message;
+}
+
 TEST(LoadableFiles, AreNotListedAsEntriesButAreTrimmedAndCleared)
 {
   TempDir dir;
