@@ -199,6 +199,21 @@ memory_name(const Key& graph_key)
   return "jitcache-graph-" + graph_key.to_hex().substr(0, 16);
 }
 
+// Loads a library the cache checked where it lies, so that debuggers and profilers see its
+// file; from the checked bytes in memory when it cannot be mapped there (a cache directory
+// mounted noexec, or the file replaced while it was loaded).
+Expected<LoadedLibrary>
+load_checked_file(const storage::local::LoadableFile& file, const Key& graph_key)
+{
+  auto loaded = LoadedLibrary::open_checked_file(file.path, file.fd.get());
+  if (!loaded) {
+    util::log_debug(
+      fmt::format("loading {} from memory: {}", file.path.string(), loaded.error().message));
+    loaded = LoadedLibrary::open_memory(file.image, memory_name(graph_key));
+  }
+  return loaded;
+}
+
 std::string
 join_keys(const std::vector<Key>& keys)
 {
@@ -388,14 +403,7 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
       ++stats.misses; // trimmed or corrupt (counted by the store): link the kernels again
       return std::nullopt;
     }
-    loaded = LoadedLibrary::open_checked_file((*file)->path, (*file)->fd.get());
-    if (!loaded) {
-      // Not loadable there (a cache directory mounted noexec, or the file replaced while it
-      // was loaded): load the bytes that were checked from memory.
-      util::log_debug(
-        fmt::format("loading {} from memory: {}", (*file)->path.string(), loaded.error().message));
-      loaded = LoadedLibrary::open_memory((*file)->image, memory_name(key));
-    }
+    loaded = load_checked_file(**file, key);
   } else {
     loaded = LoadedLibrary::open_memory(library->data, memory_name(key));
   }
@@ -645,10 +653,19 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     return prepared;
   }
   const std::string plan_text = plan.to_text();
+  // The library goes beside the graph's entry as a loadable file, which this start and warm
+  // starts dlopen where it lies; from memory (and inside the entry) if the store cannot keep
+  // it. A library that then fails to load leaves its file behind, for trimming to remove.
+  const auto file_key = cacheable && m_store
+                          ? m_store->put_loadable(library->span())
+                          : Expected<Key>(make_error(ErrorCode::disabled, "not cached"));
   auto load_start = Clock::now();
-  auto executable =
-    make_executable(graph, std::move(plan), keys,
-                    LoadedLibrary::open_memory(*library, memory_name(prepared.graph_key)));
+  auto file = file_key ? m_store->open_loadable(*file_key)
+                       : Expected<std::optional<storage::local::LoadableFile>>(std::nullopt);
+  auto executable = make_executable(
+    graph, std::move(plan), keys,
+    file && *file ? load_checked_file(**file, prepared.graph_key)
+                  : LoadedLibrary::open_memory(*library, memory_name(prepared.graph_key)));
   stats.load_ms += util::elapsed_ms(load_start);
   if (!executable) {
     prepared.failure =
@@ -664,9 +681,7 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     entry.details = graph_builder.details();
     entry.blobs = {Blob{"plan", Bytes::copy_of(plan_text)},
                    Blob{"kernels", Bytes::copy_of(join_keys(keys))}};
-    // The library goes beside the entry as a loadable file, which warm starts dlopen where it
-    // lies; inside the entry only if the store cannot keep the file.
-    if (auto file_key = m_store->put_loadable(library->span())) {
+    if (file_key) {
       entry.blobs.push_back(Blob{"library_file", Bytes::copy_of(file_key->to_hex())});
     } else {
       entry.blobs.push_back(Blob{"library", *library});

@@ -221,12 +221,33 @@ TEST(Runtime, AWarmStartLoadsTheLibraryWhereTheCacheKeepsIt)
   const auto entries = runtime->store()->inspect(key_of(*runtime, graph)).value();
   EXPECT_TRUE(entries.front().entry.find_blob("library_file"));
   EXPECT_FALSE(entries.front().entry.find_blob("library")); // not stored twice
+  runtime.reset();                                          // unloads what the cold start loaded
+  ASSERT_FALSE(mapped_in_this_process(files[0]));
 
   FunctionStats warm;
   auto prepared = make_runtime(dir.path())->prepare(graph, warm);
   ASSERT_TRUE(prepared.executable);
   EXPECT_EQ(warm.local_hits, 1u);
   EXPECT_TRUE(mapped_in_this_process(files[0])); // dlopen-ed from the cache file, not copied
+}
+
+// The start that compiles a library loads it from the file it stored too, so that a debugger
+// or a profiler finds the kernels' code in the same file on every start.
+TEST(Runtime, AColdStartLoadsTheLibraryFromTheFileItStored)
+{
+  TempDir dir;
+  const Graph graph = graph_of(k_mlp);
+  auto runtime = make_runtime(dir.path());
+  FunctionStats cold;
+  auto prepared = runtime->prepare(graph, cold);
+  ASSERT_TRUE(prepared.executable);
+  EXPECT_EQ(cold.compiles, 2u);
+  const auto files = library_files(*runtime);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(mapped_in_this_process(files[0]));
+  EXPECT_FALSE(mapped_in_this_process("/memfd:jitcache-graph-" +
+                                      key_of(*runtime, graph).to_hex().substr(0, 16)));
+  EXPECT_EQ(cold.local_hits, 0u); // opening the file it wrote is not a hit
 }
 
 // A cache directory on a file system mounted noexec: the library cannot be mapped where it
