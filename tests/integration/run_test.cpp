@@ -235,6 +235,40 @@ TEST(Run, VerifyChecksTheLibraryFilesAndRepairRemovesABadOne)
   EXPECT_TRUE(std::filesystem::exists(libraries[0]));
 }
 
+// Something put by hand where the library file belongs: nothing loads it, and no library can be
+// stored there, so verify reports it; --repair removes an empty directory, never what one holds.
+TEST(Run, VerifyReportsWhatStandsWhereALibraryFileShould)
+{
+  TempDir cache;
+  const auto program = (k_examples / "mlp.jc").string();
+  run_json({program, "--cache-dir", cache.path().string(), "--repeat", "0"});
+  std::vector<std::filesystem::path> libraries;
+  for (const auto& file : std::filesystem::recursive_directory_iterator(cache.path())) {
+    if (file.path().extension() == ".so") {
+      libraries.push_back(file.path());
+    }
+  }
+  ASSERT_EQ(libraries.size(), 1u);
+  ASSERT_TRUE(std::filesystem::remove(libraries[0]));
+  ASSERT_TRUE(std::filesystem::create_directories(libraries[0] / "kept"));
+
+  auto found = run_cli({"verify", "--cache-dir", cache.path().string()});
+  EXPECT_EQ(found.exit_code, 1);
+  EXPECT_NE(found.out.find(libraries[0].string() + ": not a regular file (a directory)"),
+            std::string::npos)
+    << found.out;
+  auto kept = run_cli({"verify", "--repair", "--cache-dir", cache.path().string()});
+  EXPECT_EQ(kept.exit_code, 1);
+  EXPECT_NE(kept.out.find("(not removed: Directory not empty)"), std::string::npos) << kept.out;
+  EXPECT_TRUE(std::filesystem::exists(libraries[0] / "kept"));
+
+  ASSERT_TRUE(std::filesystem::remove(libraries[0] / "kept"));
+  auto repaired = run_cli({"verify", "--repair", "--cache-dir", cache.path().string()});
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.out;
+  EXPECT_NE(repaired.out.find("removed: "), std::string::npos) << repaired.out;
+  EXPECT_FALSE(std::filesystem::exists(libraries[0]));
+}
+
 TEST(Run, NoCacheWritesNothing)
 {
   TempDir cache;

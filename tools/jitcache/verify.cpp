@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
+#include <filesystem>
 
 namespace jitcache::cli {
 
@@ -15,6 +15,22 @@ struct VerifyOptions {
   bool repair = false;
   bool json = false;
 };
+
+// What stands where a regular file should: "a directory", "a symbolic link", ...
+std::string
+describe_file_type(const std::filesystem::path& path)
+{
+  std::error_code error;
+  switch (std::filesystem::symlink_status(path, error).type()) {
+  case std::filesystem::file_type::directory: return "a directory";
+  case std::filesystem::file_type::symlink: return "a symbolic link";
+  case std::filesystem::file_type::fifo: return "a named pipe";
+  case std::filesystem::file_type::socket: return "a socket";
+  case std::filesystem::file_type::block:
+  case std::filesystem::file_type::character: return "a device";
+  default: return "not a file";
+  }
+}
 
 struct BadFile {
   std::string path;
@@ -30,13 +46,17 @@ run_verify(const GlobalOptions& global, const VerifyOptions& options)
   uint64_t incompatible = 0;
   std::vector<BadFile> bad;
   for (int shard = 0; shard < storage::local::k_shard_count; ++shard) {
-    store->layout().scan_shard(shard, [&](const storage::local::StoredFile& file) {
+    store->layout().scan_names(shard, [&](const storage::local::StoredFile& file) {
       if (!file.key) {
         return;
       }
       ++checked;
       Expected<void> checked_ok;
-      if (file.loadable) {
+      if (!file.regular) {
+        checked_ok = make_error(ErrorCode::corrupt,
+                                fmt::format("{}: not a regular file ({})", file.path.string(),
+                                            describe_file_type(file.path)));
+      } else if (file.loadable) {
         if (auto image = store->inspect_loadable(*file.key); !image) {
           checked_ok = std::unexpected(image.error());
         }
@@ -56,7 +76,13 @@ run_verify(const GlobalOptions& global, const VerifyOptions& options)
   }
   if (options.repair) {
     for (auto& file : bad) {
-      file.removed = ::unlink(file.path.c_str()) == 0;
+      // Removes a file, a link or an empty directory; never what a directory holds.
+      std::error_code error;
+      std::filesystem::remove(file.path, error); // false without an error: already gone
+      file.removed = !error;
+      if (error) {
+        file.problem += fmt::format(" (not removed: {})", error.message());
+      }
     }
     if (!bad.empty()) {
       if (auto counted = store->recount(); !counted) {

@@ -90,6 +90,16 @@ Layout::entry_path_string(const Key& key) const
 void
 Layout::scan_shard(int shard, const std::function<void(const StoredFile&)>& visit) const
 {
+  scan_names(shard, [&](const StoredFile& file) {
+    if (file.regular) {
+      visit(file);
+    }
+  });
+}
+
+void
+Layout::scan_names(int shard, const std::function<void(const StoredFile&)>& visit) const
+{
   const auto shard_path = shard_dir(shard);
   list_directory(shard_path, [&](std::string_view bucket) {
     if (bucket.size() != 2 || !is_hex(bucket)) {
@@ -110,10 +120,11 @@ Layout::scan_shard(int shard, const std::function<void(const StoredFile&)>& visi
       }
       StoredFile file{bucket_path / name, key, loadable, 0, 0};
       struct stat st {};
-      if (::lstat(file.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      if (::lstat(file.path.c_str(), &st) != 0) {
         return;
       }
-      file.size = static_cast<uint64_t>(st.st_size);
+      file.regular = S_ISREG(st.st_mode);
+      file.size = file.regular ? static_cast<uint64_t>(st.st_size) : 0;
       file.mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
       visit(file);
     });

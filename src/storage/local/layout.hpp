@@ -43,6 +43,7 @@ struct StoredFile {
   bool loadable = false;  // a loadable file, not an entry file
   uint64_t size = 0;
   int64_t mtime_ns = 0;
+  bool regular = true; // false: something else (a directory, a link) stands under the name
 };
 
 class Layout {
@@ -95,6 +96,10 @@ public:
   // Visits every entry file, loadable file and temporary file of a shard. Files that vanish
   // meanwhile are skipped; other files are ignored.
   void scan_shard(int shard, const std::function<void(const StoredFile&)>& visit) const;
+  // The same, and also what stands under a stored file's name without being a regular file
+  // (a directory or a link put there by hand): nothing reads it, and every write of its key
+  // fails until it is gone. For `jitcache verify`.
+  void scan_names(int shard, const std::function<void(const StoredFile&)>& visit) const;
 
 private:
   std::filesystem::path m_root;
