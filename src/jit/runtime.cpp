@@ -172,6 +172,14 @@ link_library(const std::vector<Bytes>& objects, const Toolchain& toolchain,
   return Bytes::adopt(std::move(*library));
 }
 
+// A graph without kernels: each output is an input, or a view of one.
+std::shared_ptr<const Executable>
+make_kernelless_executable(const Graph& graph, Plan plan)
+{
+  return std::make_shared<const Executable>(graph, std::move(plan), std::vector<KernelFunction>{},
+                                            std::vector<LoadedLibrary>{});
+}
+
 // Resolves each kernel's entry point in a graph's loaded library.
 Expected<std::shared_ptr<const Executable>>
 make_executable(const Graph& graph, Plan plan, const std::vector<Key>& keys,
@@ -384,7 +392,7 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
   auto keys = keys_blob ? split_keys(blob_text(*keys_blob)) : std::nullopt;
   auto file_key = library_file ? Key::from_hex(blob_text(*library_file))
                                : Expected<Key>(make_error(ErrorCode::not_found, "no file"));
-  auto plan = plan_blob && keys && (file_key || library)
+  auto plan = plan_blob && keys && (file_key || library || keys->empty())
                 ? Plan::from_text(blob_text(*plan_blob), keys->size())
                 : Expected<Plan>(make_error(ErrorCode::corrupt, "a blob is missing"));
   if (!plan) {
@@ -392,6 +400,10 @@ Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionSt
                                                key.to_hex(), plan.error().message));
     ++stats.misses;
     return std::nullopt;
+  }
+  if (keys->empty()) {
+    ++stats.local_hits;
+    return Prepared{make_kernelless_executable(graph, std::move(*plan)), {}, key};
   }
   auto load_start = Clock::now();
   Expected<LoadedLibrary> loaded = make_error(ErrorCode::not_found, "no library");
@@ -565,6 +577,15 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     keys.push_back(builders.back().build());
   }
   stats.key_ms += util::elapsed_ms(key_start);
+  if (plan.kernels.empty()) {
+    // Nothing to compile or link; the entry (plan only) still makes the next start a hit.
+    const std::string plan_text = plan.to_text();
+    prepared.executable = make_kernelless_executable(graph, std::move(plan));
+    if (cacheable && m_store) {
+      put_graph_entry(key, graph_builder, plan_text, keys, {}, static_cast<uint64_t>(plan_ms));
+    }
+    return prepared;
+  }
 
   uint64_t kernels_ms = 0; // what compiling this graph's kernels cost (those compiled here)
   std::vector<std::optional<Bytes>> objects(plan.kernels.size());
@@ -675,25 +696,34 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
   prepared.executable = std::move(*executable);
 
   if (cacheable && m_store) {
-    Entry entry;
-    entry.kind = "graph";
-    entry.key = prepared.graph_key;
-    entry.details = graph_builder.details();
-    entry.blobs = {Blob{"plan", Bytes::copy_of(plan_text)},
-                   Blob{"kernels", Bytes::copy_of(join_keys(keys))}};
-    if (file_key) {
-      entry.blobs.push_back(Blob{"library_file", Bytes::copy_of(file_key->to_hex())});
-    } else {
-      entry.blobs.push_back(Blob{"library", *library});
-    }
-    entry.created_ms = util::now_ms();
     // A hit on the graph saves planning, compiling and linking (kernels that were found in
     // the cache are not counted again: the figure is a lower bound).
-    entry.compile_ms = static_cast<uint64_t>(plan_ms) + kernels_ms + link_ms;
-    entry.producer = producer();
-    (void)m_store->put(entry);
+    put_graph_entry(key, graph_builder, plan_text, keys,
+                    file_key ? Blob{"library_file", Bytes::copy_of(file_key->to_hex())}
+                             : Blob{"library", *library},
+                    static_cast<uint64_t>(plan_ms) + kernels_ms + link_ms);
   }
   return prepared;
+}
+
+void
+Runtime::put_graph_entry(const Key& key, const KeyBuilder& builder, const std::string& plan_text,
+                         const std::vector<Key>& kernel_keys, std::optional<Blob> library,
+                         uint64_t compile_ms)
+{
+  Entry entry;
+  entry.kind = "graph";
+  entry.key = key;
+  entry.details = builder.details();
+  entry.blobs = {Blob{"plan", Bytes::copy_of(plan_text)},
+                 Blob{"kernels", Bytes::copy_of(join_keys(kernel_keys))}};
+  if (library) {
+    entry.blobs.push_back(std::move(*library));
+  }
+  entry.created_ms = util::now_ms();
+  entry.compile_ms = compile_ms;
+  entry.producer = producer();
+  (void)m_store->put(entry); // a failed write is counted and logged by the store
 }
 
 } // namespace jitcache::jit

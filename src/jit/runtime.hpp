@@ -94,6 +94,11 @@ private:
                                  const std::filesystem::path& dir, size_t index);
   Prepared compile_graph(const Graph& graph, const KeyBuilder& builder, const Key& key,
                          bool cacheable, FunctionStats& stats);
+  // Stores a graph's entry: its plan, its kernels' keys and its library (a file's key or the
+  // bytes; none for a graph without kernels).
+  void put_graph_entry(const Key& key, const KeyBuilder& builder, const std::string& plan_text,
+                       const std::vector<Key>& kernel_keys, std::optional<Blob> library,
+                       uint64_t compile_ms);
 
   RuntimeOptions m_options;
   std::unique_ptr<storage::local::LocalStore> m_store;

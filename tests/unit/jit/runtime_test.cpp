@@ -306,6 +306,31 @@ TEST(Runtime, AMissingOrCorruptLibraryFileIsLinkedAgainWithoutCompiling)
   EXPECT_EQ(util::read_file(file).value(), image);
 }
 
+// A function that returns its input plans no kernel: nothing is compiled or linked, and its
+// entry (a plan only) makes the next runtime's lookup a hit.
+TEST(Runtime, AFunctionWithoutKernelsCompilesNothingAndIsFoundAgain)
+{
+  TempDir dir;
+  const Graph graph = graph_of("def same(x: f32[2, 3]):\n    return x, x\n");
+  ASSERT_TRUE(plan_graph(graph).kernels.empty());
+  Tensor x = Tensor::zeros(DType::f32, {2, 3});
+  for (int i = 0; i < 6; ++i) {
+    x.data_as<float>()[i] = static_cast<float>(i) + 0.5f;
+  }
+  for (const char* start : {"cold", "warm"}) {
+    FunctionStats stats;
+    auto prepared = make_runtime(dir.path())->prepare(graph, stats);
+    ASSERT_TRUE(prepared.executable) << start << ": " << prepared.failure;
+    EXPECT_EQ(stats.compiles, 0u) << start;
+    EXPECT_EQ(stats.local_hits, std::string_view(start) == "warm" ? 1u : 0u) << start;
+    auto outputs = prepared.executable->run(std::vector<Tensor>{x});
+    ASSERT_TRUE(outputs) << outputs.error().message;
+    ASSERT_EQ(outputs->size(), 2u);
+    EXPECT_EQ((*outputs)[0].sizes(), (std::vector<int64_t>{2, 3}));
+    EXPECT_EQ((*outputs)[1].flat(5), 5.5) << start;
+  }
+}
+
 TEST(Runtime, RepeatedKernelsCompileOnce)
 {
   TempDir dir;
