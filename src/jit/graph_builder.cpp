@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace jitcache::jit {
@@ -16,6 +17,21 @@ std::unexpected<Error>
 type_error(std::string message)
 {
   return make_error(ErrorCode::invalid_argument, std::move(message));
+}
+
+// Whether a constant of `dtype` can hold `value`: converting one that it cannot (to float,
+// or to an integer once truncated) is undefined behaviour, and no literal prints for it.
+bool
+holds(DType dtype, double value)
+{
+  switch (dtype) {
+  case DType::f32: return std::fabs(value) <= std::numeric_limits<float>::max();
+  case DType::f64: return std::isfinite(value);
+  case DType::i32: return std::trunc(value) >= -0x1p31 && std::trunc(value) < 0x1p31;
+  case DType::i64: return std::trunc(value) >= -0x1p63 && std::trunc(value) < 0x1p63;
+  case DType::boolean: return !std::isnan(value);
+  }
+  return false;
 }
 
 bool
@@ -114,9 +130,13 @@ GraphBuilder::parameter(std::string name, TensorType type)
   return id;
 }
 
-ValueId
+Expected<ValueId>
 GraphBuilder::constant(DType dtype, double value)
 {
+  if (!holds(dtype, value)) {
+    return type_error(
+      fmt::format("the constant {} does not fit dtype {}", value, to_string(dtype)));
+  }
   Node node;
   node.op = Op::constant;
   node.type = TensorType{dtype, {}};
@@ -413,7 +433,11 @@ GraphBuilder::layernorm(ValueId x, int64_t axis, double eps)
   auto centered = binary(Op::sub, x, *mu);
   auto squares = binary(Op::mul, *centered, *centered);
   auto variance = reduce(Op::mean, *squares, std::vector{axis}, true);
-  auto shifted = binary(Op::add, *variance, constant(type(x).dtype, eps));
+  auto epsilon = constant(type(x).dtype, eps);
+  if (!epsilon) {
+    return epsilon;
+  }
+  auto shifted = binary(Op::add, *variance, *epsilon);
   auto scale = unary(Op::rsqrt, *shifted);
   return binary(Op::mul, *centered, *scale);
 }

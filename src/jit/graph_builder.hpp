@@ -33,8 +33,9 @@ public:
   }
 
   ValueId parameter(std::string name, TensorType type);
-  // A scalar (rank 0) constant; integer and bool values are held exactly.
-  ValueId constant(DType dtype, double value);
+  // A scalar (rank 0) constant; integer and bool values are held exactly. A value the dtype
+  // cannot hold (not finite, or out of its range once rounded or truncated) is an error.
+  Expected<ValueId> constant(DType dtype, double value);
 
   Expected<ValueId> unary(Op op, ValueId x);
   Expected<ValueId> binary(Op op, ValueId a, ValueId b);

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <variant>
@@ -195,7 +197,11 @@ private:
       dtype = *context;
     }
     builder.set_location(where.location);
-    return builder.constant(dtype, literal.value);
+    auto constant = builder.constant(dtype, literal.value);
+    if (!constant) {
+      return error(where, constant.error().message);
+    }
+    return constant;
   }
 
   Expected<Value>
@@ -218,16 +224,19 @@ private:
   {
     switch (expr.kind) {
     case Expr::Kind::integer: {
-      int64_t value = 0;
-      auto [end, ec] =
-        std::from_chars(expr.text.data(), expr.text.data() + expr.text.size(), value);
-      if (ec != std::errc()) {
-        return error(expr, fmt::format("integer '{}' is out of range", expr.text));
+      auto value = literal_integer(expr);
+      if (!value) {
+        return std::unexpected(value.error());
       }
-      return std::vector<Value>{Literal{Literal::Kind::integer, static_cast<double>(value)}};
+      return std::vector<Value>{Literal{Literal::Kind::integer, static_cast<double>(*value)}};
     }
-    case Expr::Kind::real:
-      return std::vector<Value>{Literal{Literal::Kind::real, std::stod(expr.text)}};
+    case Expr::Kind::real: {
+      auto value = literal_real(expr);
+      if (!value) {
+        return std::unexpected(value.error());
+      }
+      return std::vector<Value>{Literal{Literal::Kind::real, *value}};
+    }
     case Expr::Kind::boolean:
       return std::vector<Value>{Literal{Literal::Kind::boolean, expr.text == "true" ? 1.0 : 0.0}};
     case Expr::Kind::name: {
@@ -356,14 +365,50 @@ private:
     return nullptr;
   }
 
+  // An integer literal's value; the lexer has checked its digits, not its range.
+  Expected<int64_t>
+  literal_integer(const Expr& literal) const
+  {
+    int64_t value = 0;
+    const auto [end, ec] =
+      std::from_chars(literal.text.data(), literal.text.data() + literal.text.size(), value);
+    if (ec != std::errc() || end != literal.text.data() + literal.text.size()) {
+      return error(literal, fmt::format("integer '{}' is out of range", literal.text));
+    }
+    return value;
+  }
+
+  // A real literal's value; one too large for a double is an error, not infinity.
+  Expected<double>
+  literal_real(const Expr& literal) const
+  {
+    double value = 0;
+    const auto [end, ec] =
+      std::from_chars(literal.text.data(), literal.text.data() + literal.text.size(), value);
+    if (ec == std::errc::result_out_of_range) {
+      // from_chars leaves `value` alone either way: strtod tells too small (which rounds
+      // towards zero, as in C++ and Python) from too large.
+      value = std::strtod(std::string(literal.text).c_str(), nullptr);
+    }
+    if (!std::isfinite(value) || (ec != std::errc() && ec != std::errc::result_out_of_range) ||
+        end != literal.text.data() + literal.text.size()) {
+      return error(literal, fmt::format("number '{}' is out of range", literal.text));
+    }
+    return value;
+  }
+
   Expected<int64_t>
   integer_of(const Expr& expr) const
   {
     if (expr.kind == Expr::Kind::integer) {
-      return std::stoll(expr.text);
+      return literal_integer(expr);
     }
     if (expr.kind == Expr::Kind::negate && expr.operands[0].kind == Expr::Kind::integer) {
-      return -std::stoll(expr.operands[0].text);
+      auto value = literal_integer(expr.operands[0]);
+      if (!value) {
+        return std::unexpected(value.error());
+      }
+      return -*value;
     }
     return error(expr, "expected an integer");
   }
@@ -522,7 +567,7 @@ private:
     }
     builder.set_location(call.location);
     if (const auto* literal = std::get_if<Literal>(&*operand)) {
-      return std::vector<Value>{builder.constant(*dtype, literal->value)}; // a typed literal
+      return wrap(builder.constant(*dtype, literal->value), call); // a typed literal
     }
     return wrap(builder.cast(std::get<ValueId>(*operand), *dtype), call);
   }
@@ -583,7 +628,19 @@ private:
       if (value.kind != Expr::Kind::real && value.kind != Expr::Kind::integer) {
         return error(value, "eps must be a number");
       }
-      eps = std::stod(value.text);
+      if (value.kind == Expr::Kind::real) {
+        auto number = literal_real(value);
+        if (!number) {
+          return std::unexpected(number.error());
+        }
+        eps = *number;
+      } else {
+        auto number = literal_integer(value);
+        if (!number) {
+          return std::unexpected(number.error());
+        }
+        eps = static_cast<double>(*number);
+      }
     }
     builder.set_location(call.location);
     return wrap(is_layernorm ? builder.layernorm(*x, axis, eps) : builder.softmax(*x, axis), call);

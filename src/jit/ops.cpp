@@ -104,7 +104,10 @@ with_scalar(Op op, const Tensor& tensor, double scalar, bool scalar_first)
 {
   return apply(to_string(op), {&tensor}, [=](GraphBuilder& g, const std::vector<ValueId>& v) {
     const auto constant = g.constant(g.type(v[0]).dtype, scalar);
-    return scalar_first ? g.binary(op, constant, v[0]) : g.binary(op, v[0], constant);
+    if (!constant) {
+      return constant;
+    }
+    return scalar_first ? g.binary(op, *constant, v[0]) : g.binary(op, v[0], *constant);
   });
 }
 
