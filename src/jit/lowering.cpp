@@ -222,6 +222,21 @@ private:
   Expected<std::vector<Value>>
   lower_multi(GraphBuilder& builder, const Expr& expr, Scope& scope)
   {
+    // The parser bounds each expression's depth; calls to defs stack theirs up.
+    if (m_depth >= k_max_lowering_depth) {
+      return error(expr, fmt::format("expressions nested more than {} deep once the defs they "
+                                     "call are inlined; split them into several statements",
+                                     k_max_lowering_depth));
+    }
+    ++m_depth;
+    auto lowered = lower_node(builder, expr, scope);
+    --m_depth;
+    return lowered;
+  }
+
+  Expected<std::vector<Value>>
+  lower_node(GraphBuilder& builder, const Expr& expr, Scope& scope)
+  {
     switch (expr.kind) {
     case Expr::Kind::integer: {
       auto value = literal_integer(expr);
@@ -718,6 +733,10 @@ private:
   const syntax::Program& m_program;
   std::map<std::string, const syntax::Function*, std::less<>> m_functions;
   std::vector<std::string> m_call_stack;
+  // Lowering recurses through expressions and inlined calls; past this depth a program gets an
+  // error rather than a stack overflow.
+  static constexpr uint32_t k_max_lowering_depth = 2000;
+  uint32_t m_depth = 0;
 };
 
 } // namespace

@@ -398,6 +398,7 @@ private:
   {
     Expr expr;
     expr.kind = Expr::Kind::binary;
+    expr.depth = std::max(left.depth, right.depth) + 1;
     expr.location = op.location;
     expr.length = op.text.size();
     expr.text = op.text;
@@ -406,8 +407,35 @@ private:
     return expr;
   }
 
+  // Parsing, lowering and destroying an expression recurse as deep as its tree: past this
+  // depth a program gets an error, not a stack overflow (Python stops at 200 parentheses).
+  static constexpr uint32_t k_max_depth = 1000;
+
+  std::unexpected<Error>
+  too_deep(const Token& token) const
+  {
+    return error_at(token, fmt::format("expression nested more than {} deep; split it into "
+                                       "several statements",
+                                       k_max_depth));
+  }
+
   Expected<Expr>
   parse_expression()
+  {
+    if (++m_nesting > k_max_depth) {
+      return too_deep(peek());
+    }
+    const Token& first = peek();
+    auto parsed = parse_comparison();
+    --m_nesting;
+    if (parsed && parsed->depth > k_max_depth) { // a call or list around a deep operand
+      return too_deep(first);
+    }
+    return parsed;
+  }
+
+  Expected<Expr>
+  parse_comparison()
   {
     auto left = parse_sum();
     if (!left) {
@@ -420,10 +448,20 @@ private:
         if (!right) {
           return right;
         }
-        return make_binary(std::move(*left), op_token, std::move(*right));
+        return binary_within_depth(std::move(*left), op_token, std::move(*right));
       }
     }
     return left;
+  }
+
+  // `left op right`, unless that is deeper than the limit.
+  Expected<Expr>
+  binary_within_depth(Expr left, const Token& op, Expr right) const
+  {
+    if (std::max(left.depth, right.depth) >= k_max_depth) {
+      return too_deep(op);
+    }
+    return make_binary(std::move(left), op, std::move(right));
   }
 
   Expected<Expr>
@@ -436,7 +474,7 @@ private:
       if (!right) {
         return right;
       }
-      left = make_binary(std::move(*left), op, std::move(*right));
+      left = binary_within_depth(std::move(*left), op, std::move(*right));
     }
     return left;
   }
@@ -451,7 +489,7 @@ private:
       if (!right) {
         return right;
       }
-      left = make_binary(std::move(*left), op, std::move(*right));
+      left = binary_within_depth(std::move(*left), op, std::move(*right));
     }
     return left;
   }
@@ -459,19 +497,23 @@ private:
   Expected<Expr>
   parse_unary()
   {
-    if (!is_symbol("-")) {
-      return parse_primary();
+    std::vector<Token> minuses; // outermost first; a loop, as "- - - x" may be long
+    while (is_symbol("-")) {
+      minuses.push_back(next());
     }
-    const Token minus = next();
-    auto operand = parse_unary();
-    if (!operand) {
-      return operand;
+    auto operand = parse_primary();
+    for (auto minus = minuses.rbegin(); operand && minus != minuses.rend(); ++minus) {
+      if (operand->depth >= k_max_depth) {
+        return too_deep(*minus);
+      }
+      Expr expr;
+      expr.kind = Expr::Kind::negate;
+      expr.depth = operand->depth + 1;
+      expr.location = minus->location;
+      expr.operands.push_back(std::move(*operand));
+      operand = std::move(expr);
     }
-    Expr expr;
-    expr.kind = Expr::Kind::negate;
-    expr.location = minus.location;
-    expr.operands.push_back(std::move(*operand));
-    return expr;
+    return operand;
   }
 
   Expected<Expr>
@@ -523,6 +565,7 @@ private:
         if (!item) {
           return item;
         }
+        expr.depth = std::max(expr.depth, item->depth + 1);
         expr.operands.push_back(std::move(*item));
         if (!is_symbol("]")) {
           if (auto comma = expect_symbol(","); !comma) {
@@ -549,6 +592,7 @@ private:
         if (!value) {
           return value;
         }
+        callee.depth = std::max(callee.depth, value->depth + 1);
         syntax::KeywordArg keyword{std::string(name.text), name.location, {}};
         keyword.value.push_back(std::move(*value));
         callee.keywords.push_back(std::move(keyword));
@@ -560,6 +604,7 @@ private:
         if (!value) {
           return value;
         }
+        callee.depth = std::max(callee.depth, value->depth + 1);
         callee.operands.push_back(std::move(*value));
       }
       if (!is_symbol(")")) {
@@ -575,6 +620,7 @@ private:
   const SourceText& m_source;
   std::vector<Token> m_tokens;
   size_t m_position = 0;
+  uint32_t m_nesting = 0; // parse_expression calls under way
 };
 
 } // namespace

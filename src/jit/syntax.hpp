@@ -27,6 +27,7 @@ struct Expr {
   std::string text;                 // a name, a number's text, an operator, or the called function
   std::vector<Expr> operands;       // negate: 1; binary: 2; call: positional arguments; list: items
   std::vector<KeywordArg> keywords; // call only
+  uint32_t depth = 1;               // of the tree below and including this node
 };
 
 struct DimSpec {

@@ -183,6 +183,46 @@ TEST(Parser, GoldenErrorMessages)
   }
 }
 
+// Parsing and lowering recurse as deep as an expression nests: past a limit a program gets an
+// error naming the place, not a stack overflow, however it nests (parentheses, long chains of
+// operators, minus signs, calls, defs calling defs).
+TEST(Parser, ExpressionsNestedTooDeepAreErrorsNotCrashes)
+{
+  const auto program = [](const std::string& body, const std::string& defs = "") {
+    return defs + "def f(x: f32[4]):\n    return " + body + "\n";
+  };
+  const auto repeat = [](const std::string& text, int times) {
+    std::string out;
+    for (int i = 0; i < times; ++i) {
+      out += text;
+    }
+    return out;
+  };
+  for (int n : {999, 100'000}) {
+    const bool deep = n > 1000;
+    for (const auto& text :
+         {program(repeat("(", n) + "x" + repeat(")", n)), program("x" + repeat(" + x", n)),
+          program(repeat("-", n) + "x"), program(repeat("relu(", n) + "x" + repeat(")", n))}) {
+      auto parsed = parse_program(SourceText{"test.jc", text});
+      EXPECT_EQ(!parsed, deep) << text.substr(0, 60);
+      if (!parsed) {
+        EXPECT_TRUE(parsed.error().message.starts_with("test.jc:2:"));
+        EXPECT_NE(parsed.error().message.find("nested more than 1000 deep"), std::string::npos)
+          << parsed.error().message.substr(0, 200);
+      }
+    }
+  }
+  std::string chain = "def g0(x: f32[4]):\n    return x\n";
+  for (int i = 1; i < 3000; ++i) {
+    chain += "def g" + std::to_string(i) + "(x: f32[4]):\n    return g" + std::to_string(i - 1) +
+             "(x) * 2.0\n";
+  }
+  const auto message = parse_error(chain);
+  EXPECT_NE(message.find("nested more than 2000 deep once the defs they call are inlined"),
+            std::string::npos)
+    << message;
+}
+
 TEST(Parser, RunLinesAreCheckedAgainstTheSignature)
 {
   EXPECT_NE(parse_error("def f(x: f32[B]):\n    return x\nrun f(x=f32[B])\n").find("needs sizes"),
