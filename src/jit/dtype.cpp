@@ -1,5 +1,7 @@
 #include <jitcache/jit/dtype.hpp>
 
+#include <algorithm>
+
 namespace jitcache::jit {
 
 std::string_view
@@ -49,6 +51,21 @@ dtype_size(DType dtype)
   case DType::boolean: return 1;
   }
   return 0;
+}
+
+std::optional<int64_t>
+tensor_bytes(DType dtype, std::span<const int64_t> sizes)
+{
+  // Contiguous strides count a size 0 as 1, so they must fit whatever the sizes' product.
+  auto spanned = static_cast<int64_t>(dtype_size(dtype));
+  bool empty = false;
+  for (const int64_t size : sizes) {
+    if (size < 0 || __builtin_mul_overflow(spanned, std::max<int64_t>(size, 1), &spanned)) {
+      return std::nullopt;
+    }
+    empty = empty || size == 0;
+  }
+  return empty ? 0 : spanned;
 }
 
 } // namespace jitcache::jit

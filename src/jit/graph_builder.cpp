@@ -19,6 +19,21 @@ type_error(std::string message)
   return make_error(ErrorCode::invalid_argument, std::move(message));
 }
 
+// Whether the static sizes of `type` (symbols count as 1) take at most 2^63 bytes: beyond,
+// int64 sizes, strides and offsets cannot index it. (Negative sizes, such as reshape's -1,
+// are checked elsewhere.)
+bool
+static_sizes_fit(const TensorType& type)
+{
+  std::vector<int64_t> sizes;
+  for (const auto& dim : type.shape) {
+    if (dim.is_static()) {
+      sizes.push_back(std::abs(dim.size));
+    }
+  }
+  return tensor_bytes(type.dtype, sizes).has_value();
+}
+
 // Whether a constant of `dtype` can hold `value`: converting one that it cannot (to float,
 // or to an integer once truncated) is undefined behaviour, and no literal prints for it.
 bool
@@ -107,6 +122,16 @@ GraphBuilder::add(Node node)
   return static_cast<ValueId>(m_graph.nodes.size() - 1);
 }
 
+Expected<ValueId>
+GraphBuilder::add_growing(Node node)
+{
+  if (!static_sizes_fit(node.type)) {
+    return type_error(
+      fmt::format("the result, {}, would take more than 2^63 bytes", to_string(node.type)));
+  }
+  return add(std::move(node));
+}
+
 Expected<int64_t>
 GraphBuilder::normalize_axis(int64_t axis, size_t rank) const
 {
@@ -183,7 +208,7 @@ GraphBuilder::binary(Op op, ValueId a, ValueId b)
   node.op = op;
   node.inputs = {a, b};
   node.type = TensorType{is_comparison(op) ? DType::boolean : ta.dtype, std::move(*shape)};
-  return add(std::move(node));
+  return add_growing(std::move(node));
 }
 
 Expected<ValueId>
@@ -208,7 +233,7 @@ GraphBuilder::where(ValueId condition, ValueId a, ValueId b)
   node.op = Op::where;
   node.inputs = {condition, a, b};
   node.type = TensorType{type(a).dtype, std::move(*shape)};
-  return add(std::move(node));
+  return add_growing(std::move(node));
 }
 
 Expected<ValueId>
@@ -303,7 +328,7 @@ GraphBuilder::matmul(ValueId a, ValueId b)
   node.op = Op::matmul;
   node.inputs = {a, b};
   node.type = TensorType{ta.dtype, std::move(*batch)};
-  return add(std::move(node));
+  return add_growing(std::move(node));
 }
 
 Expected<ValueId>
@@ -319,6 +344,10 @@ GraphBuilder::reshape(ValueId x, Shape shape)
     if (dim.is_static() && dim.size < 0 && dim.size != -1) {
       return type_error(fmt::format("reshape to {}: negative dimension", to_string(shape)));
     }
+  }
+  if (!static_sizes_fit(TensorType{tx.dtype, shape})) {
+    return type_error(
+      fmt::format("reshape to {}: that would take more than 2^63 bytes", to_string(shape)));
   }
   if (inferred != shape.end()) {
     Shape others;
@@ -398,7 +427,7 @@ GraphBuilder::broadcast_to(ValueId x, Shape shape)
   node.op = Op::broadcast_to;
   node.inputs = {x};
   node.type = TensorType{type(x).dtype, std::move(shape)};
-  return add(std::move(node));
+  return add_growing(std::move(node));
 }
 
 Expected<ValueId>

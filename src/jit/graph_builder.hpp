@@ -68,6 +68,9 @@ public:
 
 private:
   ValueId add(Node node);
+  // add() for an op whose result may be larger than its operands (broadcasting, matmul): a
+  // result whose static sizes alone exceed 2^63 bytes is an error, as int64 cannot index it.
+  Expected<ValueId> add_growing(Node node);
   Expected<int64_t> normalize_axis(int64_t axis, size_t rank) const;
 
   Graph m_graph;

@@ -230,6 +230,16 @@ private:
       }
     }
     next();
+    // Sizes, strides and offsets are int64 everywhere; a sweep counts at its largest size.
+    std::vector<int64_t> sizes;
+    for (const auto& dim : type.dims) {
+      if (dim.sweep || dim.dim.is_static()) {
+        sizes.push_back(dim.sweep ? dim.sweep->second : dim.dim.size);
+      }
+    }
+    if (!tensor_bytes(type.dtype, sizes)) {
+      return error_at(*dtype_token, "a tensor of this type would take more than 2^63 bytes");
+    }
     return type;
   }
 

@@ -12,6 +12,9 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <new>
+#include <span>
+#include <stdexcept>
 
 namespace jitcache::jit {
 
@@ -39,6 +42,20 @@ report_for(RunReport& report, const std::string& name)
   }
   report.functions.push_back(FunctionReport{name, {}, "skipped", 0, 0, {}, {}, {}, {}});
   return report.functions.back();
+}
+
+// A call whose tensors could not be made: the message names the function and its inputs.
+std::unexpected<Error>
+call_failed(const Program& program, const RunLine& call, std::span<const TensorType> inputs,
+            std::string_view why)
+{
+  std::vector<std::string> types;
+  for (const auto& type : inputs) {
+    types.push_back(to_string(type));
+  }
+  return make_error(ErrorCode::invalid_argument,
+                    fmt::format("{}: calling {}({}) failed: {}", program.source.path, call.function,
+                                fmt::join(types, ", "), why));
 }
 
 } // namespace
@@ -72,7 +89,7 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
     }
     const Dispatcher::BuildGraph build = [graph](std::span<const ArgView> args,
                                                  const dispatch::DynamicDims& dynamic) {
-      return Expected<Graph>(specialize_graph(*graph, args, dynamic));
+      return specialize_graph(*graph, args, dynamic);
     };
     const Dispatcher::RunEager eager = [graph](std::span<const Tensor> inputs) {
       return interpret(*graph, inputs);
@@ -93,19 +110,28 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
         continue;
       }
       std::vector<Tensor> inputs;
-      for (size_t i = 0; i < types.size(); ++i) {
-        inputs.push_back(random_tensor(types[i], options.seed * 1000003 + c * 1009 + k * 7 + i));
-      }
       std::vector<Tensor> outputs;
-      for (uint64_t r = 0; r < repeat; ++r) {
-        auto result = dispatcher->call(inputs, build, eager, stats);
-        if (!result) {
-          return std::unexpected(result.error());
+      Expected<std::vector<Tensor>> expected;
+      try {
+        for (size_t i = 0; i < types.size(); ++i) {
+          inputs.push_back(random_tensor(types[i], options.seed * 1000003 + c * 1009 + k * 7 + i));
         }
-        outputs = std::move(*result);
+        for (uint64_t r = 0; r < repeat; ++r) {
+          auto result = dispatcher->call(inputs, build, eager, stats);
+          if (!result) {
+            return std::unexpected(result.error());
+          }
+          outputs = std::move(*result);
+        }
+        if (options.check && !stats.degraded && !outputs.empty()) {
+          expected = interpret(*graph, inputs);
+        }
+      } catch (const std::length_error& e) { // a tensor int64 cannot index
+        return call_failed(program, call, types, e.what());
+      } catch (const std::bad_alloc&) {
+        return call_failed(program, call, types, "out of memory");
       }
       if (options.check && !stats.degraded && !outputs.empty()) {
-        auto expected = interpret(*graph, inputs);
         if (!expected) {
           return std::unexpected(expected.error());
         }

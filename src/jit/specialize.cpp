@@ -37,7 +37,7 @@ arg_views_of(std::span<const TensorType> types, std::vector<std::vector<int64_t>
   }
 }
 
-Graph
+Expected<Graph>
 specialize_graph(const Graph& graph, std::span<const ArgView> args,
                  const dispatch::DynamicDims& dynamic)
 {
@@ -60,11 +60,27 @@ specialize_graph(const Graph& graph, std::span<const ArgView> args,
     constants.erase(symbol); // dynamic wherever it appears
   }
   Graph specialized = graph;
+  std::vector<int64_t> sizes;
   for (auto& node : specialized.nodes) {
+    sizes.clear();
     for (auto& dim : node.type.shape) {
       if (auto found = constants.find(dim.symbol); !dim.is_static() && found != constants.end()) {
         dim = Dim::of(found->second);
       }
+      if (dim.is_static()) {
+        sizes.push_back(dim.size);
+      }
+    }
+    // Sizes that multiply past int64 would overflow the kernels' constants.
+    if (!tensor_bytes(node.type.dtype, sizes)) {
+      std::vector<std::string> given;
+      for (const auto& arg : args) {
+        given.push_back(fmt::format("[{}]", fmt::join(std::span(arg.sizes, arg.rank), ", ")));
+      }
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("calling {} with arguments of sizes {}: a value would be {}, "
+                                    "more than 2^63 bytes",
+                                    graph.name, fmt::join(given, ", "), to_string(node.type)));
     }
   }
   return specialized;

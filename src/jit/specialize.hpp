@@ -22,9 +22,10 @@ void arg_views_of(std::span<const TensorType> types, std::vector<std::vector<int
                   std::vector<ArgView>& views);
 
 // A program's graph for a call: every symbol becomes the size the call gives it, except a
-// symbol that appears at a dynamic (argument, dimension), which stays symbolic.
-Graph specialize_graph(const Graph& graph, std::span<const ArgView> args,
-                       const dispatch::DynamicDims& dynamic);
+// symbol that appears at a dynamic (argument, dimension), which stays symbolic. An error when
+// a value would take more than 2^63 bytes with these sizes.
+Expected<Graph> specialize_graph(const Graph& graph, std::span<const ArgView> args,
+                                 const dispatch::DynamicDims& dynamic);
 
 // Parameter types for tracing a call: static sizes, except dynamic dimensions, which become
 // symbols s0, s1, ... Dynamic dimensions of equal size share a symbol (so that x[B] + y[B]

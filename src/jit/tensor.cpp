@@ -48,10 +48,15 @@ Tensor::empty(DType dtype, std::vector<int64_t> sizes)
       throw std::invalid_argument("Tensor::empty: negative size");
     }
   }
+  const auto counted = tensor_bytes(dtype, sizes);
+  if (!counted) {
+    throw std::length_error(fmt::format("a tensor of {}[{}] would take more than 2^63 bytes",
+                                        to_string(dtype), fmt::join(sizes, ", ")));
+  }
   Tensor tensor;
   tensor.m_dtype = dtype;
   tensor.m_strides = contiguous_strides(sizes);
-  const auto bytes = static_cast<size_t>(element_count(sizes)) * dtype_size(dtype);
+  const auto bytes = static_cast<size_t>(*counted);
   // 64-byte alignment: whole cache lines, and aligned vector loads in generated kernels.
   const size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
   void* memory = std::aligned_alloc(64, rounded);

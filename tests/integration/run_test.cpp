@@ -192,6 +192,28 @@ TEST(Run, ProgramErrorsExitWithCode1AndShowTheLine)
   EXPECT_NE(result.err.find("^"), std::string::npos) << result.err;
 }
 
+// Small inputs whose sizes multiply past int64 in a value of the function: a clear error, before
+// any kernel is compiled with sizes that would overflow.
+TEST(Run, ACallWhoseValuesInt64CannotIndexIsAnError)
+{
+  TempDir dir;
+  const auto program = dir / "outer.jc";
+  ASSERT_TRUE(util::write_file_atomic(
+    program, "def f(x: f32[N, 1, 1], y: f32[1, M, 1], z: f32[1, 1, K]):\n"
+             "    return x + y + z\n"
+             "run f(x=f32[4194304, 1, 1], y=f32[1, 4194304, 1], z=f32[1, 1, 4194304])\n"));
+  for (const char* repeat : {"1", "0"}) {
+    auto result = run_cli(
+      {"run", program.string(), "--repeat", repeat, "--cache-dir", (dir / "cache").string()});
+    EXPECT_EQ(result.exit_code, 1) << repeat;
+    EXPECT_NE(result.err.find("calling f with arguments of sizes [4194304, 1, 1], [1, 4194304, 1], "
+                              "[1, 1, 4194304]: a value would be f32[4194304, 4194304, 4194304], "
+                              "more than 2^63 bytes"),
+              std::string::npos)
+      << result.err;
+  }
+}
+
 TEST(Run, InputsFromTheCommandLineReplaceRunLines)
 {
   TempDir cache;
