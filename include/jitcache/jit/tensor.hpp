@@ -21,7 +21,9 @@ class Tensor {
 public:
   Tensor() = default;
 
-  // A new contiguous tensor, zero-filled.
+  // A new contiguous tensor, zero-filled. Both throw std::invalid_argument for a negative
+  // size, std::length_error for sizes that take more than 2^63 bytes (see tensor_bytes) and
+  // std::bad_alloc when memory runs out.
   static Tensor zeros(DType dtype, std::vector<int64_t> sizes);
   // A new contiguous tensor whose contents are unspecified (for outputs about to be written).
   static Tensor empty(DType dtype, std::vector<int64_t> sizes);
