@@ -49,6 +49,9 @@ tokenize(const SourceText& source)
   bool at_line_start = true;
   std::vector<SourceLocation> open_brackets;
   size_t i = 0;
+  if (text.starts_with("\xEF\xBB\xBF")) { // a UTF-8 byte order mark, as some editors write
+    i = line_start = 3;
+  }
   auto here = [&] { return SourceLocation{line, static_cast<uint32_t>(i - line_start + 1)}; };
   auto push = [&](TokenKind kind, std::string_view token_text, SourceLocation location) {
     Token& token =
@@ -73,6 +76,16 @@ tokenize(const SourceText& source)
     }
     if (c == ' ' || c == '\t' || c == '\r') {
       ++i;
+      continue;
+    }
+    if (c == '\\') { // joins the next line to this one, as in Python
+      const size_t end = text.substr(i + 1, 1) == "\r" ? i + 2 : i + 1;
+      if (end >= text.size() || text[end] != '\n') {
+        return source_error(source, here(), "a '\\' must end its line (it joins the next one)");
+      }
+      i = end + 1;
+      ++line;
+      line_start = i;
       continue;
     }
     if (c == '#') {
@@ -139,7 +152,13 @@ tokenize(const SourceText& source)
       continue;
     }
     if (std::string_view("()[]{},:=+-*/@<>").find(c) == std::string_view::npos) {
-      return source_error(source, location, fmt::format("unexpected character '{}'", c));
+      const auto byte = static_cast<unsigned char>(c);
+      return source_error(source, location,
+                          byte >= 0x20 && byte < 0x7f
+                            ? fmt::format("unexpected character '{}'", c)
+                            : fmt::format("unexpected byte 0x{:02X} (outside comments a program "
+                                          "is ASCII)",
+                                          byte));
     }
     if (c == '(' || c == '[') {
       ++depth;

@@ -159,6 +159,21 @@ TEST(Parser, ReshapeInfersOneDimensionAndKeepsSymbols)
   EXPECT_EQ(to_string(graph.type(graph.outputs[2]).shape), "[6, B, 4]");
 }
 
+// Files as editors on other systems write them: a byte order mark, CRLF line ends, a line
+// joined to the next by a backslash (whose line still counts in later errors).
+TEST(Parser, ReadsByteOrderMarksCrlfAndBackslashContinuations)
+{
+  const auto plain = parse_ok("def f(x: f32[4]):\n    y = x * 2.0 + x\n    return y\n");
+  const auto other =
+    parse_ok("\xEF\xBB\xBF"
+             "def f(x: f32[4]):\r\n    y = x * 2.0 \\\r\n        + x\r\n    return y\r\n");
+  EXPECT_EQ(print_graph(other.functions[0]), print_graph(plain.functions[0]));
+  EXPECT_EQ(parse_error("\xEF\xBB\xBF"
+                        "def f(x: f32[4]):\n    y = x \\\n      * 2.0\n    return z\n")
+              .substr(0, 37),
+            "test.jc:4:12: error: unknown name 'z'");
+}
+
 TEST(Parser, ErrorsNameTheFileLineAndColumnWithACaret)
 {
   const auto message = parse_error("def f(x: f32[4]):\n    return x + y\n");
