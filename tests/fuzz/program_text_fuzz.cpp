@@ -2,12 +2,16 @@
 // entries store. Any program text must parse and type-check or fail with an error that names
 // a place in the file; never crash, hang or trip a sanitizer. What parses must print (plainly
 // and canonically) to text that parses back to the same text, must plan into kernels whose
-// C++ source can be generated, and its plan must read back from its own text form.
+// C++ source can be generated, and its plan must read back from its own text form. Run lines
+// whose values are all small run on the interpreter, which must give outputs of the types the
+// graph declares.
 #include "jit/codegen.hpp"
+#include "jit/interpreter.hpp"
 #include "jit/plan.hpp"
 #include "jit/planner.hpp"
 #include "jit/printer.hpp"
 #include "jit/program.hpp"
+#include "jit/random_inputs.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -30,6 +34,42 @@ check_round_trip(const Graph& graph, const PrintOptions& options)
   if (!again || again->functions.size() != 1 ||
       print_graph(again->functions.front(), options) != printed) {
     std::abort();
+  }
+}
+
+// Runs `line` on the interpreter when every value of its graph is small; checks the outputs'
+// dtypes and sizes against the graph's.
+void
+check_interpreted(const Program& program, const RunLine& line)
+{
+  const Graph& graph = *program.find(line.function);
+  auto sizes = bind_arguments(graph, line.inputs);
+  if (!sizes) {
+    std::abort(); // the parser checked the run line against the signature
+  }
+  for (const auto& node : graph.nodes) {
+    const auto bytes = tensor_bytes(node.type.dtype, concrete_shape(node.type.shape, *sizes));
+    if (!bytes || *bytes > 2048) {
+      return;
+    }
+  }
+  std::vector<Tensor> inputs;
+  for (size_t i = 0; i < line.inputs.size(); ++i) {
+    inputs.push_back(random_tensor(line.inputs[i], i));
+  }
+  auto outputs = interpret(graph, inputs);
+  if (!outputs) {
+    return; // an error, not a crash
+  }
+  if (outputs->size() != graph.outputs.size()) {
+    std::abort();
+  }
+  for (size_t i = 0; i < outputs->size(); ++i) {
+    const auto& type = graph.type(graph.outputs[i]);
+    if ((*outputs)[i].dtype() != type.dtype ||
+        (*outputs)[i].sizes() != concrete_shape(type.shape, *sizes)) {
+      std::abort();
+    }
   }
 }
 
@@ -61,6 +101,9 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     if (!reread || reread->to_text() != plan.to_text()) {
       std::abort();
     }
+  }
+  for (const auto& line : program->runs) {
+    check_interpreted(*program, line);
   }
   return 0;
 }
