@@ -34,21 +34,6 @@ static_sizes_fit(const TensorType& type)
   return tensor_bytes(type.dtype, sizes).has_value();
 }
 
-// Whether a constant of `dtype` can hold `value`: converting one that it cannot (to float,
-// or to an integer once truncated) is undefined behaviour, and no literal prints for it.
-bool
-holds(DType dtype, double value)
-{
-  switch (dtype) {
-  case DType::f32: return std::fabs(value) <= std::numeric_limits<float>::max();
-  case DType::f64: return std::isfinite(value);
-  case DType::i32: return std::trunc(value) >= -0x1p31 && std::trunc(value) < 0x1p31;
-  case DType::i64: return std::trunc(value) >= -0x1p63 && std::trunc(value) < 0x1p63;
-  case DType::boolean: return !std::isnan(value);
-  }
-  return false;
-}
-
 bool
 is_float_only(Op op)
 {
@@ -109,6 +94,19 @@ broadcast_shapes(const Shape& a, const Shape& b)
   return result;
 }
 
+bool
+constant_fits(DType dtype, double value)
+{
+  switch (dtype) {
+  case DType::f32: return std::fabs(value) <= std::numeric_limits<float>::max();
+  case DType::f64: return std::isfinite(value);
+  case DType::i32: return std::trunc(value) >= -0x1p31 && std::trunc(value) < 0x1p31;
+  case DType::i64: return std::trunc(value) >= -0x1p63 && std::trunc(value) < 0x1p63;
+  case DType::boolean: return !std::isnan(value);
+  }
+  return false;
+}
+
 GraphBuilder::GraphBuilder(std::string name)
 {
   m_graph.name = std::move(name);
@@ -158,7 +156,7 @@ GraphBuilder::parameter(std::string name, TensorType type)
 Expected<ValueId>
 GraphBuilder::constant(DType dtype, double value)
 {
-  if (!holds(dtype, value)) {
+  if (!constant_fits(dtype, value)) {
     return type_error(
       fmt::format("the constant {} does not fit dtype {}", value, to_string(dtype)));
   }

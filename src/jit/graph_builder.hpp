@@ -21,6 +21,10 @@ namespace jitcache::jit {
 // The numpy broadcast of two shapes, or a message naming the dimension that disagrees.
 Expected<Shape> broadcast_shapes(const Shape& a, const Shape& b);
 
+// Whether a constant of `dtype` can hold `value`: converting one that it cannot (to float,
+// or to an integer once truncated) is undefined behaviour, and no literal prints for it.
+bool constant_fits(DType dtype, double value);
+
 class GraphBuilder {
 public:
   explicit GraphBuilder(std::string name);

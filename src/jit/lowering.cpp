@@ -656,6 +656,10 @@ private:
         }
         eps = static_cast<double>(*number);
       }
+      if (!constant_fits(builder.type(*x).dtype, eps)) { // an error at eps, not at the call
+        return error(value, fmt::format("eps {} does not fit dtype {}", value.text,
+                                        to_string(builder.type(*x).dtype)));
+      }
     }
     builder.set_location(call.location);
     return wrap(is_layernorm ? builder.layernorm(*x, axis, eps) : builder.softmax(*x, axis), call);
