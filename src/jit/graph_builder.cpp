@@ -19,21 +19,6 @@ type_error(std::string message)
   return make_error(ErrorCode::invalid_argument, std::move(message));
 }
 
-// Whether the static sizes of `type` (symbols count as 1) take at most 2^63 bytes: beyond,
-// int64 sizes, strides and offsets cannot index it. (Negative sizes, such as reshape's -1,
-// are checked elsewhere.)
-bool
-static_sizes_fit(const TensorType& type)
-{
-  std::vector<int64_t> sizes;
-  for (const auto& dim : type.shape) {
-    if (dim.is_static()) {
-      sizes.push_back(std::abs(dim.size));
-    }
-  }
-  return tensor_bytes(type.dtype, sizes).has_value();
-}
-
 bool
 is_float_only(Op op)
 {
@@ -92,6 +77,18 @@ broadcast_shapes(const Shape& a, const Shape& b)
     }
   }
   return result;
+}
+
+bool
+static_sizes_fit(const TensorType& type)
+{
+  std::vector<int64_t> sizes;
+  for (const auto& dim : type.shape) {
+    if (dim.is_static()) {
+      sizes.push_back(std::abs(dim.size)); // reshape's -1 is checked apart
+    }
+  }
+  return tensor_bytes(type.dtype, sizes).has_value();
 }
 
 bool

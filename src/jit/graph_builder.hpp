@@ -24,6 +24,9 @@ Expected<Shape> broadcast_shapes(const Shape& a, const Shape& b);
 // Whether a constant of `dtype` can hold `value`: converting one that it cannot (to float,
 // or to an integer once truncated) is undefined behaviour, and no literal prints for it.
 bool constant_fits(DType dtype, double value);
+// Whether the static sizes of `type` (symbols count as 1) take at most 2^63 bytes: beyond,
+// int64 sizes, strides and offsets cannot index it.
+bool static_sizes_fit(const TensorType& type);
 
 class GraphBuilder {
 public:

@@ -412,6 +412,20 @@ private:
     return value;
   }
 
+  // An integer or real literal's value as a double, for keyword arguments such as eps.
+  Expected<double>
+  literal_number(const Expr& literal) const
+  {
+    if (literal.kind == Expr::Kind::real) {
+      return literal_real(literal);
+    }
+    auto value = literal_integer(literal);
+    if (!value) {
+      return std::unexpected(value.error());
+    }
+    return static_cast<double>(*value);
+  }
+
   Expected<int64_t>
   integer_of(const Expr& expr) const
   {
@@ -643,19 +657,11 @@ private:
       if (value.kind != Expr::Kind::real && value.kind != Expr::Kind::integer) {
         return error(value, "eps must be a number");
       }
-      if (value.kind == Expr::Kind::real) {
-        auto number = literal_real(value);
-        if (!number) {
-          return std::unexpected(number.error());
-        }
-        eps = *number;
-      } else {
-        auto number = literal_integer(value);
-        if (!number) {
-          return std::unexpected(number.error());
-        }
-        eps = static_cast<double>(*number);
+      auto number = literal_number(value);
+      if (!number) {
+        return std::unexpected(number.error());
       }
+      eps = *number;
       if (!constant_fits(builder.type(*x).dtype, eps)) { // an error at eps, not at the call
         return error(value, fmt::format("eps {} does not fit dtype {}", value.text,
                                         to_string(builder.type(*x).dtype)));

@@ -1,5 +1,7 @@
 #include "jit/specialize.hpp"
 
+#include "jit/graph_builder.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -60,19 +62,14 @@ specialize_graph(const Graph& graph, std::span<const ArgView> args,
     constants.erase(symbol); // dynamic wherever it appears
   }
   Graph specialized = graph;
-  std::vector<int64_t> sizes;
   for (auto& node : specialized.nodes) {
-    sizes.clear();
     for (auto& dim : node.type.shape) {
       if (auto found = constants.find(dim.symbol); !dim.is_static() && found != constants.end()) {
         dim = Dim::of(found->second);
       }
-      if (dim.is_static()) {
-        sizes.push_back(dim.size);
-      }
     }
     // Sizes that multiply past int64 would overflow the kernels' constants.
-    if (!tensor_bytes(node.type.dtype, sizes)) {
+    if (!static_sizes_fit(node.type)) {
       std::vector<std::string> given;
       for (const auto& arg : args) {
         given.push_back(fmt::format("[{}]", fmt::join(std::span(arg.sizes, arg.rank), ", ")));

@@ -228,17 +228,25 @@ TEST(Run, InputsFromTheCommandLineReplaceRunLines)
   EXPECT_NE(bad.err.find("--input:1:"), std::string::npos) << bad.err;
 }
 
+// The compiled libraries (loadable files) a cache directory holds.
+std::vector<std::filesystem::path>
+library_files_in(const std::filesystem::path& cache)
+{
+  std::vector<std::filesystem::path> libraries;
+  for (const auto& file : std::filesystem::recursive_directory_iterator(cache)) {
+    if (file.path().extension() == ".so") {
+      libraries.push_back(file.path());
+    }
+  }
+  return libraries;
+}
+
 TEST(Run, VerifyChecksTheLibraryFilesAndRepairRemovesABadOne)
 {
   TempDir cache;
   const auto program = (k_examples / "mlp.jc").string();
   run_json({program, "--cache-dir", cache.path().string(), "--repeat", "1"});
-  std::vector<std::filesystem::path> libraries;
-  for (const auto& file : std::filesystem::recursive_directory_iterator(cache.path())) {
-    if (file.path().extension() == ".so") {
-      libraries.push_back(file.path());
-    }
-  }
+  const auto libraries = library_files_in(cache.path());
   ASSERT_EQ(libraries.size(), 1u); // one library per function, beside its graph entry
   {
     std::fstream library(libraries[0], std::ios::in | std::ios::out | std::ios::binary);
@@ -264,12 +272,7 @@ TEST(Run, VerifyReportsWhatStandsWhereALibraryFileShould)
   TempDir cache;
   const auto program = (k_examples / "mlp.jc").string();
   run_json({program, "--cache-dir", cache.path().string(), "--repeat", "0"});
-  std::vector<std::filesystem::path> libraries;
-  for (const auto& file : std::filesystem::recursive_directory_iterator(cache.path())) {
-    if (file.path().extension() == ".so") {
-      libraries.push_back(file.path());
-    }
-  }
+  const auto libraries = library_files_in(cache.path());
   ASSERT_EQ(libraries.size(), 1u);
   ASSERT_TRUE(std::filesystem::remove(libraries[0]));
   ASSERT_TRUE(std::filesystem::create_directories(libraries[0] / "kept"));
