@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <numeric>
 
 namespace jitcache::jit {
@@ -61,7 +62,12 @@ literal_code(DType dtype, double value)
   case DType::i32:
   case DType::i64:
     return fmt::format("static_cast<{}>(INT64_C({}))", c_type(dtype), static_cast<int64_t>(value));
-  default: return fmt::format("static_cast<{}>({:a})", c_type(dtype), value); // hexadecimal: exact
+  default:
+    if (std::isinf(value)) { // C++ has no literal for it
+      return fmt::format("{}std::numeric_limits<{}>::infinity()", value < 0 ? "-" : "",
+                         c_type(dtype));
+    }
+    return fmt::format("static_cast<{}>({:a})", c_type(dtype), value); // hexadecimal: exact
   }
 }
 

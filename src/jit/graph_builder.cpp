@@ -95,8 +95,10 @@ bool
 constant_fits(DType dtype, double value)
 {
   switch (dtype) {
-  case DType::f32: return std::fabs(value) <= std::numeric_limits<float>::max();
-  case DType::f64: return std::isfinite(value);
+  // Infinity is a float constant (a mask's -inf); a finite value that would round to it is not.
+  case DType::f32:
+    return std::isinf(value) || std::fabs(value) <= std::numeric_limits<float>::max();
+  case DType::f64: return !std::isnan(value);
   case DType::i32: return std::trunc(value) >= -0x1p31 && std::trunc(value) < 0x1p31;
   case DType::i64: return std::trunc(value) >= -0x1p63 && std::trunc(value) < 0x1p63;
   case DType::boolean: return !std::isnan(value);
@@ -153,6 +155,9 @@ GraphBuilder::parameter(std::string name, TensorType type)
 Expected<ValueId>
 GraphBuilder::constant(DType dtype, double value)
 {
+  if (std::isnan(value)) {
+    return type_error("a constant cannot be NaN");
+  }
   if (!constant_fits(dtype, value)) {
     return type_error(
       fmt::format("the constant {} does not fit dtype {}", value, to_string(dtype)));

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <set>
 #include <variant>
@@ -393,10 +394,14 @@ private:
     return value;
   }
 
-  // A real literal's value; one too large for a double is an error, not infinity.
+  // A real literal's value; one too large for a double is an error, not infinity, which is
+  // written `inf`.
   Expected<double>
   literal_real(const Expr& literal) const
   {
+    if (literal.text == syntax::k_infinity) {
+      return std::numeric_limits<double>::infinity();
+    }
     double value = 0;
     const auto [end, ec] =
       std::from_chars(literal.text.data(), literal.text.data() + literal.text.size(), value);

@@ -126,6 +126,18 @@ private:
     return next();
   }
 
+  // A name that a statement, parameter or def defines: not one of the constants an
+  // expression reads (true, false, inf), which it could never be read back as.
+  Expected<Token>
+  expect_binding_name(std::string_view what)
+  {
+    auto name = expect_name(what);
+    if (name && syntax::is_constant_name(name->text)) {
+      return error_at(*name, fmt::format("'{}' is a constant and cannot be a name", name->text));
+    }
+    return name;
+  }
+
   Expected<void>
   expect_newline()
   {
@@ -247,7 +259,7 @@ private:
   Expected<syntax::Parameter>
   parse_parameter(std::string_view separator)
   {
-    auto name = expect_name("a parameter name");
+    auto name = expect_binding_name("a parameter name");
     if (!name) {
       return std::unexpected(name.error());
     }
@@ -288,7 +300,7 @@ private:
   parse_def()
   {
     const Token def_token = next();
-    auto name = expect_name("a function name");
+    auto name = expect_binding_name("a function name");
     if (!name) {
       return std::unexpected(name.error());
     }
@@ -341,7 +353,7 @@ private:
       statement.is_return = true;
     } else {
       while (true) {
-        auto target = expect_name("a name to assign or 'return'");
+        auto target = expect_binding_name("a name to assign or 'return'");
         if (!target) {
           return std::unexpected(target.error());
         }
@@ -547,6 +559,10 @@ private:
       next();
       if (expr.text == "true" || expr.text == "false") {
         expr.kind = Expr::Kind::boolean;
+        return expr;
+      }
+      if (expr.text == syntax::k_infinity) {
+        expr.kind = Expr::Kind::real;
         return expr;
       }
       if (is_symbol("(")) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace jitcache::jit {
@@ -15,6 +16,9 @@ format_literal(DType dtype, double value)
   }
   if (is_integer(dtype)) {
     return fmt::format("{}", static_cast<int64_t>(value));
+  }
+  if (std::isinf(value)) {
+    return value > 0 ? "inf" : "-inf"; // the language's spelling, which fmt's happens to be
   }
   auto text = fmt::format("{}", value); // the shortest form that reads back exactly
   if (text.find_first_of(".en") == std::string::npos) {

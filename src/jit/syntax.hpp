@@ -7,9 +7,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jitcache::jit::syntax {
+
+// The name an expression reads as positive infinity (a real literal, as `math.inf` in Python).
+inline constexpr std::string_view k_infinity = "inf";
+
+// Names that read as constants (true, false, inf), so nothing may define them.
+inline bool
+is_constant_name(std::string_view name)
+{
+  return name == "true" || name == "false" || name == k_infinity;
+}
 
 struct Expr;
 

@@ -111,6 +111,27 @@ TEST_F(JitFunction, TracesTheSameGraphAsTheLanguage)
   EXPECT_EQ(stats.misses, 0u);
 }
 
+TEST_F(JitFunction, InfiniteConstantsTraceAndNaNIsAClearError)
+{
+  auto bounds = jit::function("infinite_bounds", [](const Tensor& x) {
+    return std::tuple(x + INFINITY, maximum(x, x * 0.0 - INFINITY));
+  });
+  const Tensor x = filled({5});
+  auto [above, same] = bounds(x);
+  EXPECT_TRUE(std::isinf(above.flat(3)) && above.flat(3) > 0);
+  EXPECT_EQ(max_difference(same, x), 0.0);
+  EXPECT_FALSE(bounds.stats().degraded);
+
+  auto not_a_number = jit::function("nan_constant", [](const Tensor& x) { return x * NAN; });
+  try {
+    not_a_number(x);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("a constant cannot be NaN"), std::string::npos)
+      << error.what();
+  }
+}
+
 TEST_F(JitFunction, MistakesInTheBodyAreClearErrors)
 {
   auto bad_shapes = jit::function("bad", [](const Tensor& x, const Tensor& y) { return x + y; });

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 
 namespace jitcache::jit {
 namespace {
@@ -108,6 +109,49 @@ TEST(Parser, LiteralsTakeTheDtypeOfTheOtherOperand)
   EXPECT_EQ(graph.type(graph.outputs[1]).dtype, DType::i64);
   EXPECT_EQ(graph.node(graph.outputs[2]).op, Op::constant);
   EXPECT_EQ(graph.type(graph.outputs[2]).dtype, DType::f64);
+}
+
+TEST(Parser, InfinityIsAFloatConstantThatPrintsBack)
+{
+  auto program = parse_ok("def f(x: f32[4], y: f64[4]):\n"
+                          "    return where(x > 0.0, x, -inf), y + inf, cast(-inf, f64)\n");
+  const auto& graph = program.functions[0];
+  EXPECT_EQ(graph.type(graph.outputs[1]).dtype, DType::f64);
+  const auto& constant = graph.node(graph.outputs[2]);
+  EXPECT_EQ(constant.op, Op::constant);
+  EXPECT_EQ(constant.value, -std::numeric_limits<double>::infinity());
+  const auto printed = print_graph(graph);
+  EXPECT_NE(printed.find("-inf"), std::string::npos) << printed;
+  auto reparsed = parse_program(SourceText{"printed.jc", printed});
+  ASSERT_TRUE(reparsed) << reparsed.error().message << "\n" << printed;
+  EXPECT_EQ(print_graph(reparsed->functions[0], {true}), print_graph(graph, {true}));
+
+  EXPECT_NE(parse_error("def f(n: i32[4]):\n    return n + inf\n")
+              .find("this literal cannot be used with an operand of dtype i32"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(n: i64[4]):\n    return n + cast(-inf, i64)\n")
+              .find("the constant -inf does not fit dtype i64"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    return x * 1e39\n")
+              .find("the constant 1e+39 does not fit dtype f32"),
+            std::string::npos);
+}
+
+TEST(Parser, ConstantsCannotBeDefinedAsNames)
+{
+  EXPECT_NE(parse_error("def f(inf: f32[4]):\n    return inf\n")
+              .find("test.jc:1:7: error: 'inf' is a constant and cannot be a name"),
+            std::string::npos);
+  // A parameter named true used to be accepted, and every use of it read the literal.
+  EXPECT_NE(parse_error("def f(true: f32[4]):\n    return true\n")
+              .find("test.jc:1:7: error: 'true' is a constant and cannot be a name"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    y, false = x, x\n    return y\n")
+              .find("test.jc:2:8: error: 'false' is a constant and cannot be a name"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def inf(x: f32[4]):\n    return x\n")
+              .find("test.jc:1:5: error: 'inf' is a constant and cannot be a name"),
+            std::string::npos);
 }
 
 TEST(Parser, CallsToDefsAreInlinedWithTheirSymbolsBound)
