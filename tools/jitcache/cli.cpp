@@ -6,9 +6,17 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace jitcache::cli {
+
+void
+end_process(int code)
+{
+  (void)std::fflush(nullptr);
+  std::_Exit(code);
+}
 
 Config
 load_cli_config(const GlobalOptions& global)

@@ -174,10 +174,11 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
   } else {
     print_text_report(options.file, *report);
   }
-  if (report->check_failed) {
-    return k_exit_problems;
-  }
-  return report->degraded ? k_exit_degraded : k_exit_ok;
+  const int code = report->check_failed ? k_exit_problems
+                   : report->degraded     ? k_exit_degraded
+                                          : k_exit_ok;
+  runtime.flush_stats(); // the one thing the runtime's destructor would have written
+  end_process(code);
 }
 
 } // namespace
