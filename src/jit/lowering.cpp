@@ -225,8 +225,8 @@ private:
   {
     // The parser bounds each expression's depth; calls to defs stack theirs up.
     if (m_depth >= k_max_lowering_depth) {
-      return error(expr, fmt::format("expressions nested more than {} deep once the defs they "
-                                     "call are inlined; split them into several statements",
+      return error(expr, fmt::format("expressions more than {} operations deep once the defs "
+                                     "they call are inlined; split them into several statements",
                                      k_max_lowering_depth));
     }
     ++m_depth;

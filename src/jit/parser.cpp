@@ -436,8 +436,8 @@ private:
   std::unexpected<Error>
   too_deep(const Token& token) const
   {
-    return error_at(token, fmt::format("expression nested more than {} deep; split it into "
-                                       "several statements",
+    return error_at(token, fmt::format("expression more than {} operations deep (nested or "
+                                       "chained); split it into several statements",
                                        k_max_depth));
   }
 

@@ -175,8 +175,8 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
     print_text_report(options.file, *report);
   }
   const int code = report->check_failed ? k_exit_problems
-                   : report->degraded     ? k_exit_degraded
-                                          : k_exit_ok;
+                   : report->degraded   ? k_exit_degraded
+                                        : k_exit_ok;
   runtime.flush_stats(); // the one thing the runtime's destructor would have written
   end_process(code);
 }
