@@ -63,7 +63,10 @@ literal_code(DType dtype, double value)
   case DType::i64:
     return fmt::format("static_cast<{}>(INT64_C({}))", c_type(dtype), static_cast<int64_t>(value));
   default:
-    if (std::isinf(value)) { // C++ has no literal for it
+    if (std::isnan(value)) { // C++ has no literal for these two
+      return fmt::format("std::numeric_limits<{}>::quiet_NaN()", c_type(dtype));
+    }
+    if (std::isinf(value)) {
       return fmt::format("{}std::numeric_limits<{}>::infinity()", value < 0 ? "-" : "",
                          c_type(dtype));
     }

@@ -95,10 +95,11 @@ bool
 constant_fits(DType dtype, double value)
 {
   switch (dtype) {
-  // Infinity is a float constant (a mask's -inf); a finite value that would round to it is not.
+  // Infinity and NaN are float constants (a mask's -inf); a finite value that would round to
+  // infinity is not.
   case DType::f32:
-    return std::isinf(value) || std::fabs(value) <= std::numeric_limits<float>::max();
-  case DType::f64: return !std::isnan(value);
+    return !std::isfinite(value) || std::fabs(value) <= std::numeric_limits<float>::max();
+  case DType::f64: return true;
   case DType::i32: return std::trunc(value) >= -0x1p31 && std::trunc(value) < 0x1p31;
   case DType::i64: return std::trunc(value) >= -0x1p63 && std::trunc(value) < 0x1p63;
   case DType::boolean: return !std::isnan(value);
@@ -155,9 +156,6 @@ GraphBuilder::parameter(std::string name, TensorType type)
 Expected<ValueId>
 GraphBuilder::constant(DType dtype, double value)
 {
-  if (std::isnan(value)) {
-    return type_error("a constant cannot be NaN");
-  }
   if (!constant_fits(dtype, value)) {
     return type_error(
       fmt::format("the constant {} does not fit dtype {}", value, to_string(dtype)));
@@ -171,6 +169,9 @@ GraphBuilder::constant(DType dtype, double value)
   case DType::i32:
   case DType::i64: node.value = std::trunc(value); break;
   case DType::boolean: node.value = value != 0 ? 1 : 0; break;
+  }
+  if (std::isnan(node.value)) { // one NaN: its sign and payload bits would split keys
+    node.value = std::numeric_limits<double>::quiet_NaN();
   }
   return add(std::move(node));
 }

@@ -402,6 +402,9 @@ private:
     if (literal.text == syntax::k_infinity) {
       return std::numeric_limits<double>::infinity();
     }
+    if (literal.text == syntax::k_not_a_number) {
+      return std::numeric_limits<double>::quiet_NaN();
+    }
     double value = 0;
     const auto [end, ec] =
       std::from_chars(literal.text.data(), literal.text.data() + literal.text.size(), value);

@@ -127,7 +127,7 @@ private:
   }
 
   // A name that a statement, parameter or def defines: not one of the constants an
-  // expression reads (true, false, inf), which it could never be read back as.
+  // expression reads (true, false, inf, nan), which it could never be read back as.
   Expected<Token>
   expect_binding_name(std::string_view what)
   {
@@ -561,7 +561,7 @@ private:
         expr.kind = Expr::Kind::boolean;
         return expr;
       }
-      if (expr.text == syntax::k_infinity) {
+      if (expr.text == syntax::k_infinity || expr.text == syntax::k_not_a_number) {
         expr.kind = Expr::Kind::real;
         return expr;
       }

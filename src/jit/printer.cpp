@@ -17,8 +17,8 @@ format_literal(DType dtype, double value)
   if (is_integer(dtype)) {
     return fmt::format("{}", static_cast<int64_t>(value));
   }
-  if (std::isinf(value)) {
-    return value > 0 ? "inf" : "-inf"; // the language's spelling, which fmt's happens to be
+  if (!std::isfinite(value)) { // the language's spelling, which fmt's happens to be
+    return std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf";
   }
   auto text = fmt::format("{}", value); // the shortest form that reads back exactly
   if (text.find_first_of(".en") == std::string::npos) {

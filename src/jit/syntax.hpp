@@ -12,14 +12,16 @@
 
 namespace jitcache::jit::syntax {
 
-// The name an expression reads as positive infinity (a real literal, as `math.inf` in Python).
+// The names an expression reads as positive infinity and as NaN: real literals, as
+// `math.inf` and `math.nan` in Python.
 inline constexpr std::string_view k_infinity = "inf";
+inline constexpr std::string_view k_not_a_number = "nan";
 
-// Names that read as constants (true, false, inf), so nothing may define them.
+// Names that read as constants (true, false, inf, nan), so nothing may define them.
 inline bool
 is_constant_name(std::string_view name)
 {
-  return name == "true" || name == "false" || name == k_infinity;
+  return name == "true" || name == "false" || name == k_infinity || name == k_not_a_number;
 }
 
 struct Expr;

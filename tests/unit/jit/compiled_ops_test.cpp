@@ -197,14 +197,14 @@ TEST_F(CompiledOps, SymbolicSizesAreParameters)
                 "run f(x=f32[2, 64], b=f32[64])\n");
 }
 
-TEST_F(CompiledOps, InfiniteConstantsMaskAndBound)
+TEST_F(CompiledOps, InfiniteAndNaNConstants)
 {
   for (std::string dtype : {"f32", "f64"}) {
     check_program(
       fmt::format("def f(x: {0}[6, 17], keep: bool[6, 17]):\n"
                   "    masked = where(keep, x, -inf)\n"
                   "    return softmax(where(x > 0.5, -inf, x), axis=1), max(masked, axis=1), "
-                  "minimum(x, inf), x * 0.0 + inf, exp(-inf + x)\n"
+                  "minimum(x, inf), x * 0.0 + inf, exp(-inf + x), where(keep, nan, x)\n"
                   "run f(x={0}[6, 17], keep=bool[6, 17])\n",
                   dtype));
   }

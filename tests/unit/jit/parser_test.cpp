@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <limits>
 
@@ -111,17 +112,20 @@ TEST(Parser, LiteralsTakeTheDtypeOfTheOtherOperand)
   EXPECT_EQ(graph.type(graph.outputs[2]).dtype, DType::f64);
 }
 
-TEST(Parser, InfinityIsAFloatConstantThatPrintsBack)
+TEST(Parser, InfinityAndNaNAreFloatConstantsThatPrintBack)
 {
   auto program = parse_ok("def f(x: f32[4], y: f64[4]):\n"
-                          "    return where(x > 0.0, x, -inf), y + inf, cast(-inf, f64)\n");
+                          "    return where(x > 0.0, x, -inf), y + inf, where(x == x, x, -nan), "
+                          "cast(-inf, f64)\n");
   const auto& graph = program.functions[0];
   EXPECT_EQ(graph.type(graph.outputs[1]).dtype, DType::f64);
-  const auto& constant = graph.node(graph.outputs[2]);
+  const auto& constant = graph.node(graph.outputs[3]);
   EXPECT_EQ(constant.op, Op::constant);
   EXPECT_EQ(constant.value, -std::numeric_limits<double>::infinity());
   const auto printed = print_graph(graph);
   EXPECT_NE(printed.find("-inf"), std::string::npos) << printed;
+  EXPECT_TRUE(std::isnan(graph.node(graph.node(graph.outputs[2]).inputs[2]).value));
+  EXPECT_NE(printed.find(", nan)"), std::string::npos) << printed; // one NaN, unsigned
   auto reparsed = parse_program(SourceText{"printed.jc", printed});
   ASSERT_TRUE(reparsed) << reparsed.error().message << "\n" << printed;
   EXPECT_EQ(print_graph(reparsed->functions[0], {true}), print_graph(graph, {true}));
@@ -148,6 +152,9 @@ TEST(Parser, ConstantsCannotBeDefinedAsNames)
             std::string::npos);
   EXPECT_NE(parse_error("def f(x: f32[4]):\n    y, false = x, x\n    return y\n")
               .find("test.jc:2:8: error: 'false' is a constant and cannot be a name"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n    nan = x\n    return nan\n")
+              .find("test.jc:2:5: error: 'nan' is a constant and cannot be a name"),
             std::string::npos);
   EXPECT_NE(parse_error("def inf(x: f32[4]):\n    return x\n")
               .find("test.jc:1:5: error: 'inf' is a constant and cannot be a name"),
