@@ -263,6 +263,10 @@ TEST_F(CliTest, TrimRecountAndClear)
   EXPECT_LE(stats["bytes"].get<uint64_t>(), 40u * 1024);
   EXPECT_EQ(stats["files"], 10);
   EXPECT_EQ(jc({"trim", "--max-size", "lots"}).exit_code, 2);
+  const auto negative = jc({"trim", "--max-files", "-1"}); // not read as 2^64 - 1
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(negative.err.find("--max-files: must not be negative"), std::string::npos)
+    << negative.err;
 
   const auto recount = jc({"recount"});
   EXPECT_NE(recount.out.find("Counted 10 files"), std::string::npos) << recount.out;

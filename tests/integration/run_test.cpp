@@ -192,6 +192,19 @@ TEST(Run, ProgramErrorsExitWithCode1AndShowTheLine)
   EXPECT_NE(result.err.find("^"), std::string::npos) << result.err;
 }
 
+// CLI11 reads "-1" into an unsigned option as its largest value: --repeat -1 ran forever.
+TEST(Run, NegativeCountsAreUsageErrors)
+{
+  TempDir dir;
+  for (const char* option : {"--repeat", "--seed"}) {
+    auto result = run_cli({"run", (k_examples / "mlp.jc").string(), option, "-1", "--cache-dir",
+                           (dir / "cache").string()});
+    EXPECT_EQ(result.exit_code, 2) << option << ": " << result.err;
+    EXPECT_NE(result.err.find(std::string(option) + ": must not be negative"), std::string::npos)
+      << result.err;
+  }
+}
+
 // Small inputs whose sizes multiply past int64 in a value of the function: a clear error, before
 // any kernel is compiled with sizes that would overflow.
 TEST(Run, ACallWhoseValuesInt64CannotIndexIsAnError)

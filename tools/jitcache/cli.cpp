@@ -18,6 +18,16 @@ end_process(int code)
   std::_Exit(code);
 }
 
+CLI::Validator
+not_negative()
+{
+  return CLI::Validator(
+    [](const std::string& text) {
+      return text.starts_with('-') ? std::string("must not be negative") : std::string();
+    },
+    "");
+}
+
 Config
 load_cli_config(const GlobalOptions& global)
 {

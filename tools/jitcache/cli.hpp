@@ -40,6 +40,10 @@ class Failure : public std::runtime_error {
 // run`; clang's -disable-free makes the same trade). Write first what a destructor would.
 [[noreturn]] void end_process(int code);
 
+// For an option read into an unsigned integer: CLI11 reads "-1" there as the largest value
+// (`--repeat -1` would never end).
+CLI::Validator not_negative();
+
 struct GlobalOptions {
   std::string cache_dir;
 };

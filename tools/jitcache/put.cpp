@@ -87,7 +87,8 @@ add_put_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   command->add_option("--component", options->components,
                       "A key component NAME=VALUE (repeatable)");
   command->add_option("--guard", options->guard, "Guard expression of this variant");
-  command->add_option("--compile-ms", options->compile_ms, "What producing the file cost, in ms");
+  command->add_option("--compile-ms", options->compile_ms, "What producing the file cost, in ms")
+    ->check(not_negative());
   command->add_option("FILE", options->file, "The file to store; - for standard input")->required();
   run_when_chosen(command, global, chosen, options, run_put);
 }

@@ -194,8 +194,11 @@ add_run_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   command->add_option("--input", options->inputs,
                       "An input of the call, NAME=TYPE such as x=f32[32,784] (repeatable); "
                       "replaces the file's run lines");
-  command->add_option("--repeat", options->repeat, "Calls per run line (overrides 'repeat N')");
-  command->add_option("--seed", options->seed, "Seed of the random inputs")->default_val(0);
+  command->add_option("--repeat", options->repeat, "Calls per run line (overrides 'repeat N')")
+    ->check(not_negative());
+  command->add_option("--seed", options->seed, "Seed of the random inputs")
+    ->default_val(0)
+    ->check(not_negative());
   command->add_flag("--check", options->check,
                     "Compare compiled results with the interpreter; a mismatch exits 1");
   command->add_flag("--no-cache", options->no_cache, "Neither read nor write the persistent cache");

@@ -50,8 +50,10 @@ add_trim_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
   auto options = std::make_shared<TrimOptions>();
   command->add_option("--max-size", options->max_size,
                       "Size to trim to (default: max_size), e.g. 500M");
-  command->add_option("--max-files", options->max_files,
-                      "Number of files to trim to (default: max_files)");
+  command
+    ->add_option("--max-files", options->max_files,
+                 "Number of files to trim to (default: max_files)")
+    ->check(not_negative());
   run_when_chosen(command, global, chosen, options, run_trim);
 }
 
