@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
 
 namespace jitcache::jit {
 
@@ -47,7 +48,7 @@ tokenize(const SourceText& source)
   size_t line_start = 0;
   int depth = 0; // open brackets; newlines inside them do not end a statement
   bool at_line_start = true;
-  std::vector<SourceLocation> open_brackets;
+  std::vector<std::pair<char, SourceLocation>> open_brackets;
   size_t i = 0;
   if (text.starts_with("\xEF\xBB\xBF")) { // a UTF-8 byte order mark, as some editors write
     i = line_start = 3;
@@ -162,10 +163,16 @@ tokenize(const SourceText& source)
     }
     if (c == '(' || c == '[') {
       ++depth;
-      open_brackets.push_back(location);
+      open_brackets.emplace_back(c, location);
     } else if (c == ')' || c == ']') {
       if (depth == 0) {
         return source_error(source, location, fmt::format("unmatched '{}'", c));
+      }
+      const auto [open, open_location] = open_brackets.back();
+      if ((open == '(') != (c == ')')) {
+        return source_error(source, location,
+                            fmt::format("'{}' does not close the '{}' at line {}, column {}", c,
+                                        open, open_location.line, open_location.column));
       }
       --depth;
       open_brackets.pop_back();
@@ -174,7 +181,7 @@ tokenize(const SourceText& source)
     ++i;
   }
   if (depth > 0) {
-    return source_error(source, open_brackets.back(), "this bracket is never closed");
+    return source_error(source, open_brackets.back().second, "this bracket is never closed");
   }
   if (!at_line_start) {
     push(TokenKind::newline, "\n", here());

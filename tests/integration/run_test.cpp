@@ -239,6 +239,19 @@ TEST(Run, InputsFromTheCommandLineReplaceRunLines)
                       "--input", "x=f32[7, 785]"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--input:1:"), std::string::npos) << bad.err;
+  auto unclosed = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir",
+                           cache.path().string(), "--input", "x=f32[7, 784"});
+  EXPECT_EQ(unclosed.exit_code, 2);
+  EXPECT_NE(unclosed.err.find("--input:1:21: error: ')' does not close the '[' at line 1, column "
+                              "14"),
+            std::string::npos)
+    << unclosed.err;
+  auto unknown = run_cli({"run", (k_examples / "mlp.jc").string(), "--cache-dir",
+                          cache.path().string(), "--function", "mpl"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("mlp.jc defines no function 'mpl' (it defines mlp)"),
+            std::string::npos)
+    << unknown.err;
 }
 
 // The compiled libraries (loadable files) a cache directory holds.

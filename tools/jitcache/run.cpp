@@ -120,6 +120,15 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
   if (!program) {
     throw Failure(program.error().message);
   }
+  if (!options.function.empty() && program->find(options.function) == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& graph : program->functions) {
+      names.push_back(graph.name);
+    }
+    throw UsageError(fmt::format("{} defines no function '{}' (it defines {})", options.file,
+                                 options.function,
+                                 names.empty() ? "none" : fmt::to_string(fmt::join(names, ", "))));
+  }
   std::vector<jit::RunLine> calls;
   if (!options.inputs.empty()) {
     std::string function = options.function;
