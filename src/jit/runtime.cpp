@@ -301,14 +301,6 @@ Runtime::Runtime(RuntimeOptions options)
 
 Runtime::~Runtime() = default;
 
-void
-Runtime::flush_stats()
-{
-  if (m_store) {
-    (void)m_store->flush_stats();
-  }
-}
-
 Expected<const Toolchain*>
 Runtime::toolchain()
 {

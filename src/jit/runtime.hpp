@@ -60,9 +60,6 @@ public:
 
   Prepared prepare(const Graph& graph, FunctionStats& stats);
 
-  // Writes the cache statistics this process has buffered, as the destructor does.
-  void flush_stats();
-
   // The local store, or nullptr when caching is off.
   storage::local::LocalStore*
   store()

@@ -186,7 +186,9 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
   const int code = report->check_failed ? k_exit_problems
                    : report->degraded   ? k_exit_degraded
                                         : k_exit_ok;
-  runtime.flush_stats(); // the one thing the runtime's destructor would have written
+  if (auto* store = runtime.store()) {
+    (void)store->flush_stats(); // the one thing the runtime's destructors would have written
+  }
   end_process(code);
 }
 
