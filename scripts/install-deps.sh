@@ -6,6 +6,7 @@ set -euo pipefail
 profile=${1:-build}
 packages=(
   build-essential cmake pkg-config
+  lld # links the jitcache command with its warm start's code together (cmake/JitcacheWarmPathOrder.cmake)
   libsodium-dev libxxhash-dev libzstd-dev libfmt-dev libcli11-dev nlohmann-json3-dev
 )
 if [[ $profile == test ]]; then

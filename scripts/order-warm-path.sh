@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Regenerates cmake/warm_path.order: the functions of the jitcache command that a warm
+# `jitcache run` executes, which the linker places side by side (cmake/JitcacheWarmPathOrder.cmake).
+# The start of a warm run comes first (what `--repeat 0` executes), then what running the
+# program adds. Run it after a build when the warm path changed much; needs valgrind.
+# Usage: scripts/order-warm-path.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cli=$(realpath "${1:-build}/jitcache")
+command -v valgrind > /dev/null || { echo "error: needs valgrind (apt install valgrind)" >&2; exit 1; }
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+# Prints the functions of $cli that one warm run executes, by their symbol names.
+functions_executed() {
+  local program=$1
+  shift
+  "$cli" run "examples/$program.jc" --cache-dir "$scratch/cache" "$@" > /dev/null # fills the cache
+  JITCACHE_LOG=error valgrind --tool=callgrind --demangle=no --compress-strings=no \
+    --callgrind-out-file="$scratch/callgrind.out" \
+    "$cli" run "examples/$program.jc" --cache-dir "$scratch/cache" "$@" > /dev/null 2>&1
+  # "ob=" names the object of the "fn=" lines that follow; "cob="/"cfn=" lines name callees.
+  awk -v cli="$cli" '/^ob=/ { object = substr($0, 4) }
+                     /^fn=/ && object == cli { print substr($0, 4) }' "$scratch/callgrind.out"
+}
+
+{
+  for program in transformer_block deep_mlp; do
+    functions_executed $program --repeat 0
+  done
+  for program in transformer_block deep_mlp; do
+    functions_executed $program
+  done
+} | awk '!seen[$0]++ && !/^0x/' > cmake/warm_path.order
+echo "cmake/warm_path.order: $(wc -l < cmake/warm_path.order) functions"
