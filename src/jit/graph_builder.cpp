@@ -477,7 +477,7 @@ GraphBuilder::finish(std::vector<ValueId> outputs) const
 {
   Graph graph = m_graph;
   graph.outputs = std::move(outputs);
-  return remove_dead_nodes(std::move(graph));
+  return order_canonically(std::move(graph));
 }
 
 } // namespace jitcache::jit

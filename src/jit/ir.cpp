@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <utility>
 
 namespace jitcache::jit {
@@ -155,43 +156,56 @@ Graph::symbols() const
 }
 
 Graph
-remove_dead_nodes(Graph graph)
+order_canonically(Graph graph)
 {
-  std::vector<bool> live(graph.nodes.size(), false);
-  for (auto id : graph.outputs) {
-    live[id] = true;
-  }
+  constexpr auto k_unplaced = std::numeric_limits<ValueId>::max();
+  std::vector<ValueId> placed_at(graph.nodes.size(), k_unplaced);
+  std::vector<ValueId> order;
+  order.reserve(graph.nodes.size());
+  const auto place = [&](ValueId id) {
+    placed_at[id] = static_cast<ValueId>(order.size());
+    order.push_back(id);
+  };
   for (auto id : graph.parameters) {
-    live[id] = true; // a parameter stays part of the signature even when unused
+    place(id); // a parameter stays part of the signature even when unused
   }
-  for (size_t i = graph.nodes.size(); i-- > 0;) {
-    if (live[i]) {
-      for (auto input : graph.nodes[i].inputs) {
-        live[input] = true;
+  // Depth first from each output in turn, operands in order, without recursion (a traced
+  // graph can be a chain of any length). A node is placed when its last operand is.
+  std::vector<std::pair<ValueId, size_t>> walk; // node, operands visited so far
+  for (auto output : graph.outputs) {
+    if (placed_at[output] == k_unplaced) {
+      walk.emplace_back(output, 0);
+    }
+    while (!walk.empty()) {
+      auto& [id, visited] = walk.back();
+      const auto& inputs = graph.nodes[id].inputs;
+      if (visited < inputs.size()) {
+        const ValueId input = inputs[visited++];
+        if (placed_at[input] == k_unplaced) {
+          walk.emplace_back(input, 0); // invalidates id and visited
+        }
+        continue;
       }
+      place(id); // a node is on the walk once: the graph has no cycles
+      walk.pop_back();
     }
   }
   Graph result;
   result.name = std::move(graph.name);
   result.parameter_names = std::move(graph.parameter_names);
-  std::vector<ValueId> renumbered(graph.nodes.size(), 0);
-  result.nodes.reserve(graph.nodes.size());
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    if (!live[i]) {
-      continue;
-    }
-    Node node = std::move(graph.nodes[i]);
+  result.nodes.reserve(order.size());
+  for (auto id : order) {
+    Node node = std::move(graph.nodes[id]);
     for (auto& input : node.inputs) {
-      input = renumbered[input];
+      input = placed_at[input];
     }
-    renumbered[i] = static_cast<ValueId>(result.nodes.size());
     result.nodes.push_back(std::move(node));
   }
   for (auto id : graph.parameters) {
-    result.parameters.push_back(renumbered[id]);
+    result.parameters.push_back(placed_at[id]);
   }
   for (auto id : graph.outputs) {
-    result.outputs.push_back(renumbered[id]);
+    result.outputs.push_back(placed_at[id]);
   }
   return result;
 }

@@ -152,8 +152,12 @@ struct Graph {
   std::vector<std::string> symbols() const;
 };
 
-// Drops nodes that no output depends on and renumbers the rest, keeping their order. Takes
-// the graph by value: the live nodes are moved, not copied.
-Graph remove_dead_nodes(Graph graph);
+// Drops nodes that no output depends on and puts the rest in one order that depends only on
+// the graph, not on the order its nodes were made in: the parameters in order, then every
+// other node as a depth-first walk from the outputs (in order, operands in order) finishes
+// it. A program and its printed form, or two traces that build the same values in another
+// order, come out identical, so they print and key the same. Takes the graph by value: the
+// nodes are moved, not copied.
+Graph order_canonically(Graph graph);
 
 } // namespace jitcache::jit

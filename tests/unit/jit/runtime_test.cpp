@@ -1,6 +1,7 @@
 // The runtime against the real compiler and a real cache directory: what is compiled, what
 // is found, what the keys cover, and how a broken compiler degrades.
 #include "jit/planner.hpp"
+#include "jit/printer.hpp"
 #include "jit/program.hpp"
 #include "jit/runtime.hpp"
 
@@ -88,6 +89,25 @@ TEST(Runtime, KeysIgnoreNamesWhitespaceAndComments)
                        "    hidden   =   relu( input@a+bias )   # same ops\n"
                        "    return hidden @ b\n";
   EXPECT_EQ(key_of(*runtime, graph_of(k_mlp)), key_of(*runtime, graph_of(renamed)));
+}
+
+TEST(Runtime, KeysIgnoreTheOrderValuesAreWrittenIn)
+{
+  TempDir dir;
+  auto runtime = make_runtime(dir.path());
+  // Independent statements swapped: the same values, made in another order.
+  EXPECT_EQ(key_of(*runtime, graph_of("def f(x: f32[4], y: f32[4]):\n"
+                                      "    s = x + y\n"
+                                      "    d = x - y\n"
+                                      "    return s * d\n")),
+            key_of(*runtime, graph_of("def f(x: f32[4], y: f32[4]):\n"
+                                      "    d = x - y\n"
+                                      "    s = x + y\n"
+                                      "    return s * d\n")));
+  // A constant output comes first here and last in the printed form, which writes it inline
+  // in the return after the statements: the program and its printed form are one graph.
+  const Graph graph = graph_of("def f(x: f32[4]):\n    return cast(-inf, f64), x + 1.0\n");
+  EXPECT_EQ(key_of(*runtime, graph), key_of(*runtime, graph_of(print_graph(graph))));
 }
 
 TEST(Runtime, KeysChangeWithOpsConstantsDtypesAndSizes)
