@@ -24,12 +24,15 @@ functions_executed() {
                      /^fn=/ && object == cli { print substr($0, 4) }' "$scratch/callgrind.out"
 }
 
+# Sorted, so that a list made again differs only where the warm path changed.
+start=$(for program in transformer_block deep_mlp; do
+  functions_executed $program --repeat 0
+done | grep -v -e '^0x' -e ' ' | LC_ALL=C sort -u) # addresses, callgrind's "(below main)"
+whole_run=$(for program in transformer_block deep_mlp; do
+  functions_executed $program
+done | grep -v -e '^0x' -e ' ' | LC_ALL=C sort -u) # addresses, callgrind's "(below main)"
 {
-  for program in transformer_block deep_mlp; do
-    functions_executed $program --repeat 0
-  done
-  for program in transformer_block deep_mlp; do
-    functions_executed $program
-  done
-} | awk '!seen[$0]++ && !/^0x/' > cmake/warm_path.order
+  echo "$start"
+  LC_ALL=C comm -13 <(echo "$start") <(echo "$whole_run")
+} > cmake/warm_path.order
 echo "cmake/warm_path.order: $(wc -l < cmake/warm_path.order) functions"
