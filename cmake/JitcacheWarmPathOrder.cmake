@@ -1,9 +1,9 @@
 # Lays out the code a warm `jitcache run` executes side by side in the jitcache binary.
 #
 # A warm start lasts a few milliseconds, and most of that is page faults and cache misses of a
-# process that runs once. The ~550 functions it executes were spread over the binary's 2.4 MB
-# of code, 26 of the kernel's 64 KB fault-around windows; placed in the order listed in
-# cmake/warm_path.order they share 10, and a warm start is about 0.4 ms (5%) shorter
+# process that runs once. The ~660 functions it executes were spread over the binary's 2.4 MB
+# of code, 24 of the kernel's 64 KB fault-around windows; placed in the order listed in
+# cmake/warm_path.order they share 10, and a warm start is about 0.25 ms (4%) shorter
 # (docs/benchmarks.md). lld does the placing (GNU ld 2.40 cannot), which needs every function
 # in its own section. The list only changes the layout: a name the binary lacks is skipped,
 # and without lld the binary links as before. scripts/order-warm-path.sh regenerates the list.
@@ -19,7 +19,7 @@ function(jitcache_order_warm_path cli_target)
   check_linker_flag(CXX "-fuse-ld=lld" JITCACHE_HAVE_LLD)
   if(NOT JITCACHE_HAVE_LLD)
     message(WARNING "lld not found (Debian: apt install lld): the jitcache command links "
-                    "without its warm-path order and starts about 5% slower")
+                    "without its warm-path order and starts about 4% slower")
     return()
   endif()
   set(order_file ${PROJECT_SOURCE_DIR}/cmake/warm_path.order)

@@ -170,7 +170,7 @@ order_canonically(Graph graph)
     place(id); // a parameter stays part of the signature even when unused
   }
   // Depth first from each output in turn, operands in order, without recursion (a traced
-  // graph can be a chain of any length). A node is placed when its last operand is.
+  // graph can be a chain of any length). A node is placed once all its operands are.
   std::vector<std::pair<ValueId, size_t>> walk; // node, operands visited so far
   for (auto output : graph.outputs) {
     if (placed_at[output] == k_unplaced) {
