@@ -25,8 +25,8 @@ struct Token {
   TokenKind kind = TokenKind::end;
   std::string_view text; // into the SourceText, which outlives the tokens
   SourceLocation location;
-  bool starts_line = false; // the first token of a logical line
-  uint32_t indent = 0;      // for a line's first token: its column minus one
+  bool starts_line = false;     // the first token of a logical line
+  std::string_view indentation; // for a line's first token: the spaces and tabs before it
 };
 
 Expected<std::vector<Token>> tokenize(const SourceText& source);

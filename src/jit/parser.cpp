@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace jitcache::jit {
@@ -26,6 +27,36 @@ namespace {
 
 using syntax::Expr;
 
+// How a line indents, for messages: "4 spaces", "a tab", "tabs and spaces".
+std::string
+describe_indentation(std::string_view indentation)
+{
+  const auto tabs = static_cast<size_t>(std::count(indentation.begin(), indentation.end(), '\t'));
+  if (tabs > 0 && tabs < indentation.size()) {
+    return "tabs and spaces";
+  }
+  const size_t count = tabs > 0 ? tabs : indentation.size();
+  const std::string_view unit = tabs > 0 ? "tab" : "space";
+  return count == 1 ? fmt::format("a {}", unit) : fmt::format("{} {}s", count, unit);
+}
+
+// A body line indented otherwise than the body's first line. As in Python, a tab is not worth
+// some number of spaces: lines that differ in how they mix the two are inconsistent whatever
+// they look like in an editor.
+std::string
+indentation_mismatch(std::string_view found, std::string_view expected, uint32_t expected_line)
+{
+  const auto only = [](std::string_view text, char c) {
+    return text.find_first_not_of(c) == std::string_view::npos;
+  };
+  const bool same_kind =
+    (only(found, ' ') && only(expected, ' ')) || (only(found, '\t') && only(expected, '\t'));
+  return fmt::format("{}: {} here, {} on the body's first line (line {})",
+                     same_kind ? "inconsistent indentation"
+                               : "inconsistent use of tabs and spaces in indentation",
+                     describe_indentation(found), describe_indentation(expected), expected_line);
+}
+
 class Parser {
 public:
   Parser(const SourceText& source, std::vector<Token> tokens)
@@ -42,7 +73,7 @@ public:
         next();
         continue;
       }
-      if (peek().indent != 0) {
+      if (!peek().indentation.empty()) {
         return error_at(peek(), "unexpected indentation");
       }
       if (is_keyword("def")) {
@@ -316,14 +347,15 @@ private:
     if (auto end = expect_newline(); !end) {
       return std::unexpected(end.error());
     }
-    uint32_t body_indent = 0;
-    while (peek().kind != TokenKind::end && peek().indent > 0) {
-      if (body_indent == 0) {
-        body_indent = peek().indent;
-      } else if (peek().indent != body_indent) {
+    std::string_view body_indentation; // as the body's first line has it
+    uint32_t body_line = 0;
+    while (peek().kind != TokenKind::end && !peek().indentation.empty()) {
+      if (body_line == 0) {
+        body_indentation = peek().indentation;
+        body_line = peek().location.line;
+      } else if (peek().indentation != body_indentation) {
         return error_at(peek(),
-                        fmt::format("inconsistent indentation: expected {} columns, found {}",
-                                    body_indent, peek().indent));
+                        indentation_mismatch(peek().indentation, body_indentation, body_line));
       }
       auto statement = parse_statement();
       if (!statement) {

@@ -223,6 +223,21 @@ TEST(Parser, ReadsByteOrderMarksCrlfAndBackslashContinuations)
             "test.jc:4:12: error: unknown name 'z'");
 }
 
+TEST(Parser, ABodyIndentsWithTabsOrSpacesButOneWayThroughout)
+{
+  const auto spaces = parse_ok("def f(x: f32[4]):\n    y = x * 2.0\n    return y\n");
+  const auto tabs = parse_ok("def f(x: f32[4]):\n\ty = x * 2.0\n\treturn y\n");
+  EXPECT_EQ(print_graph(tabs.functions[0]), print_graph(spaces.functions[0]));
+  // One tab against one space has the same column, and is still two ways of indenting.
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n\ty = x * 2.0\n return y\n")
+              .find("test.jc:3:2: error: inconsistent use of tabs and spaces in indentation: a "
+                    "space here, a tab on the body's first line (line 2)"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n\ty = x * 2.0\n\t\treturn y\n")
+              .find("inconsistent indentation: 2 tabs here, a tab on the body's first line"),
+            std::string::npos);
+}
+
 TEST(Parser, ErrorsNameTheFileLineAndColumnWithACaret)
 {
   const auto message = parse_error("def f(x: f32[4]):\n    return x + y\n");
