@@ -24,13 +24,16 @@ functions_executed() {
                      /^fn=/ && object == cli { print substr($0, 4) }' "$scratch/callgrind.out"
 }
 
-# Sorted, so that a list made again differs only where the warm path changed.
-start=$(for program in transformer_block deep_mlp; do
-  functions_executed $program --repeat 0
-done | grep -v -e '^0x' -e ' ' | LC_ALL=C sort -u) # addresses, callgrind's "(below main)"
-whole_run=$(for program in transformer_block deep_mlp; do
-  functions_executed $program
-done | grep -v -e '^0x' -e ' ' | LC_ALL=C sort -u) # addresses, callgrind's "(below main)"
+# The functions warm runs of both programs execute (with these options), sorted so that a list
+# made again differs only where the warm path changed.
+functions_of_warm_runs() {
+  for program in transformer_block deep_mlp; do
+    functions_executed $program "$@"
+  done | grep -v -e '^0x' -e ' ' | LC_ALL=C sort -u # addresses, callgrind's "(below main)"
+}
+
+start=$(functions_of_warm_runs --repeat 0)
+whole_run=$(functions_of_warm_runs)
 {
   echo "$start"
   LC_ALL=C comm -13 <(echo "$start") <(echo "$whole_run")

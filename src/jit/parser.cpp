@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
 
 namespace jitcache::jit {
@@ -27,17 +26,30 @@ namespace {
 
 using syntax::Expr;
 
+// How the whitespace before a line's first token is made.
+enum class IndentationKind { spaces, tabs, tabs_and_spaces };
+
+IndentationKind
+kind_of(std::string_view indentation)
+{
+  const bool tabs = indentation.find('\t') != std::string_view::npos;
+  const bool others = indentation.find_first_not_of('\t') != std::string_view::npos;
+  return tabs && others ? IndentationKind::tabs_and_spaces
+         : tabs         ? IndentationKind::tabs
+                        : IndentationKind::spaces;
+}
+
 // How a line indents, for messages: "4 spaces", "a tab", "tabs and spaces".
 std::string
 describe_indentation(std::string_view indentation)
 {
-  const auto tabs = static_cast<size_t>(std::count(indentation.begin(), indentation.end(), '\t'));
-  if (tabs > 0 && tabs < indentation.size()) {
+  const auto kind = kind_of(indentation);
+  if (kind == IndentationKind::tabs_and_spaces) {
     return "tabs and spaces";
   }
-  const size_t count = tabs > 0 ? tabs : indentation.size();
-  const std::string_view unit = tabs > 0 ? "tab" : "space";
-  return count == 1 ? fmt::format("a {}", unit) : fmt::format("{} {}s", count, unit);
+  const std::string_view unit = kind == IndentationKind::tabs ? "tab" : "space";
+  return indentation.size() == 1 ? fmt::format("a {}", unit)
+                                 : fmt::format("{} {}s", indentation.size(), unit);
 }
 
 // A body line indented otherwise than the body's first line. As in Python, a tab is not worth
@@ -46,11 +58,8 @@ describe_indentation(std::string_view indentation)
 std::string
 indentation_mismatch(std::string_view found, std::string_view expected, uint32_t expected_line)
 {
-  const auto only = [](std::string_view text, char c) {
-    return text.find_first_not_of(c) == std::string_view::npos;
-  };
   const bool same_kind =
-    (only(found, ' ') && only(expected, ' ')) || (only(found, '\t') && only(expected, '\t'));
+    kind_of(found) == kind_of(expected) && kind_of(found) != IndentationKind::tabs_and_spaces;
   return fmt::format("{}: {} here, {} on the body's first line (line {})",
                      same_kind ? "inconsistent indentation"
                                : "inconsistent use of tabs and spaces in indentation",

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ranges>
 
 namespace jitcache::cli {
 
@@ -121,10 +122,7 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
     throw Failure(program.error().message);
   }
   if (!options.function.empty() && program->find(options.function) == nullptr) {
-    std::vector<std::string> names;
-    for (const auto& graph : program->functions) {
-      names.push_back(graph.name);
-    }
+    const auto names = program->functions | std::views::transform(&jit::Graph::name);
     throw UsageError(fmt::format("{} defines no function '{}' (it defines {})", options.file,
                                  options.function,
                                  names.empty() ? "none" : fmt::to_string(fmt::join(names, ", "))));
