@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <string>
+#include <vector>
 
 namespace jitcache::jit {
 
@@ -39,17 +42,25 @@ kind_of(std::string_view indentation)
                         : IndentationKind::spaces;
 }
 
-// How a line indents, for messages: "4 spaces", "a tab", "tabs and spaces".
+// How a line indents, for messages, run by run: "4 spaces", "a tab", "a tab and 2 spaces".
 std::string
 describe_indentation(std::string_view indentation)
 {
-  const auto kind = kind_of(indentation);
-  if (kind == IndentationKind::tabs_and_spaces) {
-    return "tabs and spaces";
+  std::vector<std::string> runs;
+  for (size_t start = 0; start < indentation.size();) {
+    const char c = indentation[start];
+    const size_t end = std::min(indentation.find_first_not_of(c, start), indentation.size());
+    const std::string_view unit = c == '\t' ? "tab" : c == ' ' ? "space" : "carriage return";
+    runs.push_back(end - start == 1 ? fmt::format("a {}", unit)
+                                    : fmt::format("{} {}s", end - start, unit));
+    start = end;
   }
-  const std::string_view unit = kind == IndentationKind::tabs ? "tab" : "space";
-  return indentation.size() == 1 ? fmt::format("a {}", unit)
-                                 : fmt::format("{} {}s", indentation.size(), unit);
+  if (runs.size() < 2) {
+    return runs.empty() ? "no indentation" : runs.front();
+  }
+  const std::string last = std::move(runs.back());
+  runs.pop_back();
+  return fmt::format("{} and {}", fmt::join(runs, ", "), last);
 }
 
 // A body line indented otherwise than the body's first line. As in Python, a tab is not worth

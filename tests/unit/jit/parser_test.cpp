@@ -236,6 +236,14 @@ TEST(Parser, ABodyIndentsWithTabsOrSpacesButOneWayThroughout)
   EXPECT_NE(parse_error("def f(x: f32[4]):\n\ty = x * 2.0\n\t\treturn y\n")
               .find("inconsistent indentation: 2 tabs here, a tab on the body's first line"),
             std::string::npos);
+  // Lines that both mix the two are described run by run, so the message shows how they differ.
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n\t  y = x * 2.0\n  \treturn y\n")
+              .find("inconsistent use of tabs and spaces in indentation: 2 spaces and a tab here, "
+                    "a tab and 2 spaces on the body's first line (line 2)"),
+            std::string::npos);
+  EXPECT_NE(parse_error("def f(x: f32[4]):\n\t  y = x * 2.0\n\t \t return y\n")
+              .find("a tab, a space, a tab and a space here, a tab and 2 spaces on"),
+            std::string::npos);
 }
 
 TEST(Parser, ErrorsNameTheFileLineAndColumnWithACaret)
