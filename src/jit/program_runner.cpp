@@ -5,14 +5,18 @@
 #include "jit/random_inputs.hpp"
 #include "jit/specialize.hpp"
 
+#include "util/available_memory.hpp"
 #include "util/clock.hpp"
+#include "util/size.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <stdexcept>
 
@@ -56,6 +60,33 @@ call_failed(const Program& program, const RunLine& call, std::span<const TensorT
   return make_error(ErrorCode::invalid_argument,
                     fmt::format("{}: calling {}({}) failed: {}", program.source.path, call.function,
                                 fmt::join(types, ", "), why));
+}
+
+// Why a call's inputs cannot be made, if their bytes exceed the memory the machine (or the
+// process's cgroup) can still give. Linux grants such allocations anyway, and once they are
+// filled its OOM killer ends the process without a word. The inputs alone are counted: what
+// the call computes may still not fit.
+std::optional<std::string>
+inputs_that_cannot_fit(std::span<const TensorType> types)
+{
+  uint64_t needed = 0;
+  for (const auto& type : types) {
+    std::vector<int64_t> sizes;
+    for (const auto& dim : type.shape) {
+      sizes.push_back(dim.size);
+    }
+    const auto bytes = tensor_bytes(type.dtype, sizes);
+    if (!bytes) {
+      return std::nullopt; // making the tensor reports it
+    }
+    needed = std::min<uint64_t>(needed + static_cast<uint64_t>(*bytes), uint64_t{1} << 63);
+  }
+  const auto available = util::available_memory();
+  if (!available || needed <= *available) {
+    return std::nullopt;
+  }
+  return fmt::format("out of memory: its inputs take {}, and {} is available",
+                     util::format_size(needed), util::format_size(*available));
 }
 
 } // namespace
@@ -108,6 +139,9 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
           return std::unexpected(prepared.error());
         }
         continue;
+      }
+      if (auto why = inputs_that_cannot_fit(types)) {
+        return call_failed(program, call, types, *why);
       }
       std::vector<Tensor> inputs;
       std::vector<Tensor> outputs;

@@ -2,7 +2,10 @@
 #include "support/cli_runner.hpp"
 #include "support/scripts.hpp"
 #include "support/temp_dir.hpp"
+#include "util/available_memory.hpp"
+#include "util/files.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -225,6 +228,30 @@ TEST(Run, ACallWhoseValuesInt64CannotIndexIsAnError)
               std::string::npos)
       << result.err;
   }
+}
+
+// Inputs that together exceed the memory left, each small enough that Linux grants it: filling
+// them would end the process through the OOM killer, without a message. They are refused first.
+TEST(Run, InputsLargerThanTheMemoryLeftAreAnErrorNotAnOomKill)
+{
+  const auto available = util::available_memory();
+  ASSERT_TRUE(available) << "/proc/meminfo is unreadable";
+  const uint64_t elements = *available / 3 / sizeof(float) + 1; // four of them: 4/3 of it
+  TempDir dir;
+  const auto program = dir / "large.jc";
+  ASSERT_TRUE(util::write_file_atomic(
+    program, fmt::format("def f(a: f32[N], b: f32[N], c: f32[N], d: f32[N]):\n"
+                         "    return a + b + c + d\n"
+                         "run f(a=f32[{0}], b=f32[{0}], c=f32[{0}], d=f32[{0}])\n",
+                         elements)));
+  auto result = run_cli({"run", program.string(), "--cache-dir", (dir / "cache").string()});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find(fmt::format("calling f(f32[{0}], f32[{0}], f32[{0}], f32[{0}]) failed: "
+                                        "out of memory: its inputs take ",
+                                        elements)),
+            std::string::npos)
+    << result.err;
+  EXPECT_NE(result.err.find(" is available"), std::string::npos) << result.err;
 }
 
 TEST(Run, InputsFromTheCommandLineReplaceRunLines)
