@@ -24,8 +24,15 @@ function(jitcache_link_runtime_statically target)
                     "loads the C++ runtime at every start, about 1.3 ms")
     return()
   endif()
+  # The explicit instantiations in fmt_implementation.cpp are those of fmt 9 (Debian 12).
+  if(ARG_WITH_FMT AND (fmt_VERSION VERSION_LESS 9 OR fmt_VERSION VERSION_GREATER_EQUAL 10))
+    message(WARNING "fmt ${fmt_VERSION} is not fmt 9: ${target} links libfmt.so, which loads "
+                    "libstdc++.so at every start")
+    return()
+  endif()
   # --as-needed drops libfmt.so once the built-in copy defines everything that is called.
   target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc "LINKER:--as-needed")
+  set_property(TARGET ${target} PROPERTY JITCACHE_LOADS_NO_CXX_RUNTIME ON)
   if(ARG_WITH_FMT)
     set(implementation ${PROJECT_SOURCE_DIR}/tools/jitcache/static_runtime/fmt_implementation.cpp)
     target_sources(${target} PRIVATE ${implementation})
