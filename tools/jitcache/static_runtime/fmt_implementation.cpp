@@ -13,7 +13,9 @@
 FMT_BEGIN_NAMESPACE
 namespace detail {
 
-// format.h declares these extern for every file that formats; one definition lives here.
+// Templates whose definitions fmt's headers leave to its compiled library: locale_ref's members
+// (declared in core.h), vformat_to for files that include core.h alone, and the separators
+// that format.h declares extern.
 template FMT_API locale_ref::locale_ref(const std::locale& locale);
 template FMT_API auto locale_ref::get<std::locale>() const -> std::locale;
 template FMT_API auto thousands_sep_impl<char>(locale_ref) -> thousands_sep_result<char>;
