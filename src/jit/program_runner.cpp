@@ -17,6 +17,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <set>
 #include <span>
 #include <stdexcept>
 
@@ -62,30 +63,64 @@ call_failed(const Program& program, const RunLine& call, std::span<const TensorT
                                 fmt::join(types, ", "), why));
 }
 
-// Why a call's inputs cannot be made, if their bytes exceed the memory the machine (or the
-// process's cgroup) can still give. Linux grants such allocations anyway, and once they are
-// filled its OOM killer ends the process without a word. The inputs alone are counted: what
-// the call computes may still not fit.
+// The bytes a tensor of this type takes; empty past 2^63, which making it reports.
+std::optional<uint64_t>
+bytes_of(const TensorType& type)
+{
+  std::vector<int64_t> sizes;
+  for (const auto& dim : type.shape) {
+    sizes.push_back(dim.size);
+  }
+  const auto bytes = tensor_bytes(type.dtype, sizes);
+  return bytes ? std::optional<uint64_t>(static_cast<uint64_t>(*bytes)) : std::nullopt;
+}
+
+uint64_t
+saturating_add(uint64_t a, uint64_t b)
+{
+  uint64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
+}
+
+// Why a call cannot run, if the tensors that must exist together at its end (its inputs and
+// outputs, and the interpreter's outputs under --check) take more memory than the machine (or
+// the process's cgroup) can still give. Linux grants such allocations anyway, and once they
+// are filled its OOM killer ends the process without a word. Values in between are not
+// counted, nor outputs that are inputs: the call may still not fit.
 std::optional<std::string>
-inputs_that_cannot_fit(std::span<const TensorType> types)
+call_that_cannot_fit(const Graph& graph, std::span<const TensorType> types, bool check)
 {
   uint64_t needed = 0;
   for (const auto& type : types) {
-    std::vector<int64_t> sizes;
-    for (const auto& dim : type.shape) {
-      sizes.push_back(dim.size);
-    }
-    const auto bytes = tensor_bytes(type.dtype, sizes);
+    const auto bytes = bytes_of(type);
     if (!bytes) {
       return std::nullopt; // making the tensor reports it
     }
-    needed = std::min<uint64_t>(needed + static_cast<uint64_t>(*bytes), uint64_t{1} << 63);
+    needed = saturating_add(needed, *bytes);
+  }
+  std::vector<std::vector<int64_t>> shapes;
+  std::vector<ArgView> views;
+  arg_views_of(types, shapes, views);
+  const auto specialized = specialize_graph(graph, views, {});
+  if (!specialized) {
+    return std::nullopt; // the call reports it
+  }
+  std::set<ValueId> outputs(specialized->outputs.begin(), specialized->outputs.end());
+  for (const ValueId parameter : specialized->parameters) {
+    outputs.erase(parameter);
+  }
+  for (const ValueId output : outputs) {
+    const auto bytes = bytes_of(specialized->type(output));
+    if (!bytes) {
+      return std::nullopt;
+    }
+    needed = saturating_add(needed, check ? saturating_add(*bytes, *bytes) : *bytes);
   }
   const auto available = util::available_memory();
   if (!available || needed <= *available) {
     return std::nullopt;
   }
-  return fmt::format("out of memory: its inputs take {}, and {} is available",
+  return fmt::format("out of memory: its inputs and outputs take {}, and {} is available",
                      util::format_size(needed), util::format_size(*available));
 }
 
@@ -140,7 +175,7 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
         }
         continue;
       }
-      if (auto why = inputs_that_cannot_fit(types)) {
+      if (auto why = call_that_cannot_fit(*graph, types, options.check)) {
         return call_failed(program, call, types, *why);
       }
       std::vector<Tensor> inputs;

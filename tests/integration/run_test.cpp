@@ -230,28 +230,38 @@ TEST(Run, ACallWhoseValuesInt64CannotIndexIsAnError)
   }
 }
 
-// Inputs that together exceed the memory left, each small enough that Linux grants it: filling
-// them would end the process through the OOM killer, without a message. They are refused first.
-TEST(Run, InputsLargerThanTheMemoryLeftAreAnErrorNotAnOomKill)
+// Tensors that together exceed the memory left, each small enough that Linux grants it: filling
+// them would end the process through the OOM killer, without a message. They are refused first:
+// four inputs of a third of what is left, or one input of 0.4 of it with two outputs as large.
+TEST(Run, ACallLargerThanTheMemoryLeftIsAnErrorNotAnOomKill)
 {
   const auto available = util::available_memory();
   ASSERT_TRUE(available) << "/proc/meminfo is unreadable";
-  const uint64_t elements = *available / 3 / sizeof(float) + 1; // four of them: 4/3 of it
+  const uint64_t third = *available / 3 / sizeof(float) + 1;
+  const uint64_t two_fifths = *available * 2 / 5 / sizeof(float) + 1;
   TempDir dir;
-  const auto program = dir / "large.jc";
+  const auto inputs = dir / "inputs.jc";
   ASSERT_TRUE(util::write_file_atomic(
-    program, fmt::format("def f(a: f32[N], b: f32[N], c: f32[N], d: f32[N]):\n"
-                         "    return a + b + c + d\n"
-                         "run f(a=f32[{0}], b=f32[{0}], c=f32[{0}], d=f32[{0}])\n",
-                         elements)));
-  auto result = run_cli({"run", program.string(), "--cache-dir", (dir / "cache").string()});
-  EXPECT_EQ(result.exit_code, 1) << result.err;
-  EXPECT_NE(result.err.find(fmt::format("calling f(f32[{0}], f32[{0}], f32[{0}], f32[{0}]) failed: "
-                                        "out of memory: its inputs take ",
-                                        elements)),
-            std::string::npos)
-    << result.err;
-  EXPECT_NE(result.err.find(" is available"), std::string::npos) << result.err;
+    inputs, fmt::format("def f(a: f32[N], b: f32[N], c: f32[N], d: f32[N]):\n"
+                        "    return a + b + c + d\n"
+                        "run f(a=f32[{0}], b=f32[{0}], c=f32[{0}], d=f32[{0}])\n",
+                        third)));
+  const auto outputs = dir / "outputs.jc";
+  ASSERT_TRUE(util::write_file_atomic(outputs, fmt::format("def g(x: f32[N]):\n"
+                                                           "    return x * 2.0, x * 3.0, x\n"
+                                                           "run g(x=f32[{}])\n",
+                                                           two_fifths)));
+  const std::pair<std::filesystem::path, std::string> cases[] = {
+    {inputs, fmt::format("calling f(f32[{0}], f32[{0}], f32[{0}], f32[{0}]) failed: ", third)},
+    {outputs, fmt::format("calling g(f32[{}]) failed: ", two_fifths)}};
+  for (const auto& [program, call] : cases) {
+    auto result = run_cli({"run", program.string(), "--cache-dir", (dir / "cache").string()});
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    EXPECT_NE(result.err.find(call + "out of memory: its inputs and outputs take "),
+              std::string::npos)
+      << result.err;
+    EXPECT_NE(result.err.find(" is available"), std::string::npos) << result.err;
+  }
 }
 
 TEST(Run, InputsFromTheCommandLineReplaceRunLines)
