@@ -33,22 +33,12 @@ line_key(std::string_view line)
   return trim(text.substr(0, text.find('=')));
 }
 
-Expected<std::string>
-read_text(const std::filesystem::path& path)
-{
-  auto bytes = util::read_file(path);
-  if (!bytes) {
-    return std::unexpected(bytes.error());
-  }
-  return std::string(bytes->begin(), bytes->end());
-}
-
 } // namespace
 
 Expected<std::vector<ConfigSetting>>
 read_config_file(const std::filesystem::path& path)
 {
-  auto text = read_text(path);
+  auto text = util::read_text_file(path);
   if (!text) {
     if (text.error().code == ErrorCode::not_found) {
       return std::vector<ConfigSetting>{};
@@ -80,7 +70,7 @@ Expected<void>
 update_config_file(const std::filesystem::path& path, std::string_view key, std::string_view value)
 {
   std::string old_text;
-  if (auto text = read_text(path)) {
+  if (auto text = util::read_text_file(path)) {
     old_text = std::move(*text);
   } else if (text.error().code != ErrorCode::not_found) {
     return make_error(ErrorCode::config, text.error().message);

@@ -14,16 +14,6 @@ namespace jitcache::util {
 
 namespace {
 
-std::optional<std::string>
-read_text(const std::filesystem::path& path)
-{
-  auto bytes = read_file(path);
-  if (!bytes) {
-    return std::nullopt;
-  }
-  return std::string(bytes->begin(), bytes->end());
-}
-
 std::optional<uint64_t>
 parse_number(std::string_view text)
 {
@@ -77,7 +67,7 @@ std::vector<CgroupFiles>
 cgroup_candidates()
 {
   std::vector<CgroupFiles> candidates;
-  const auto table = read_text("/proc/self/cgroup");
+  const auto table = read_text_file("/proc/self/cgroup");
   if (!table) {
     return candidates;
   }
@@ -116,8 +106,8 @@ std::optional<uint64_t>
 left_under_cgroup_limit()
 {
   for (const auto& files : cgroup_candidates()) {
-    const auto limit_text = read_text(files.limit);
-    const auto usage_text = read_text(files.usage);
+    const auto limit_text = read_text_file(files.limit);
+    const auto usage_text = read_text_file(files.usage);
     if (!limit_text || !usage_text) {
       continue;
     }
@@ -126,7 +116,7 @@ left_under_cgroup_limit()
     if (!limit || !usage || *limit >= (uint64_t{1} << 62)) {
       return std::nullopt; // "max" does not parse: no limit
     }
-    const auto stat = read_text(files.stat);
+    const auto stat = read_text_file(files.stat);
     const uint64_t cache = stat ? field(*stat, files.page_cache).value_or(0) : 0;
     const uint64_t used = *usage > cache ? *usage - cache : 0;
     return *limit > used ? *limit - used : 0;
@@ -139,7 +129,7 @@ left_under_cgroup_limit()
 std::optional<uint64_t>
 available_memory()
 {
-  const auto meminfo = read_text("/proc/meminfo");
+  const auto meminfo = read_text_file("/proc/meminfo");
   if (!meminfo) {
     return std::nullopt;
   }

@@ -124,6 +124,16 @@ read_file(const std::filesystem::path& path)
   return read_fd(fd.get(), path);
 }
 
+Expected<std::string>
+read_text_file(const std::filesystem::path& path)
+{
+  auto bytes = read_file(path);
+  if (!bytes) {
+    return std::unexpected(bytes.error());
+  }
+  return std::string(bytes->begin(), bytes->end());
+}
+
 Expected<void>
 write_fd(int fd, std::span<const uint8_t> data, const std::filesystem::path& path)
 {

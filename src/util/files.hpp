@@ -43,6 +43,8 @@ private:
 Error errno_error(std::string_view what, std::string_view path, int err);
 
 Expected<std::vector<uint8_t>> read_file(const std::filesystem::path& path);
+// The same, as text: configuration files, /proc and /sys files.
+Expected<std::string> read_text_file(const std::filesystem::path& path);
 // Reads the whole file, also one whose size fstat does not know (procfs, pipes).
 Expected<std::vector<uint8_t>> read_fd(int fd, const std::filesystem::path& path);
 // Reads the `size` bytes a regular file holds (as fstat reported) into a buffer of exactly that
