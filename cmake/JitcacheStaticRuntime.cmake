@@ -4,7 +4,7 @@
 # command calls) made a warm `jitcache run` take 8.0 ms instead of 6.7 ms here
 # (docs/benchmarks.md). With libstdc++ and libgcc linked statically, and fmt's compiled part
 # built in (tools/jitcache/static_runtime/fmt_implementation.cpp; Debian's libfmt.so needs
-# libstdc++.so), the command loads only libc, libm and libxxhash. The physical-limit program
+# libstdc++.so), the command loads only libc and libm. The physical-limit program
 # of the start benchmark is linked the same way, so the two still compare like with like.
 # Kernels are plain C ABI code that needs no C++ runtime: nothing crosses the dlopen.
 include(CheckLinkerFlag)

@@ -1,9 +1,6 @@
 #include "guards/call_key.hpp"
 
-// Header-only XXH3 from Debian's libxxhash-dev, inlined: hashing ~100 bytes should not cost
-// a call through the PLT.
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+#include "util/xxh3.hpp"
 
 namespace jitcache::guards {
 

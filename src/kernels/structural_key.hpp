@@ -4,10 +4,9 @@
 // accidental collision negligible among the graphs of a process.
 #pragma once
 
-// The state type is complete only with XXH_STATIC_LINKING_ONLY: a StructureHasher lives on the
-// stack, with no allocation.
-#define XXH_STATIC_LINKING_ONLY
-#include <xxhash.h>
+// The inline XXH3 makes the state type complete: a StructureHasher lives on the stack, with no
+// allocation.
+#include "util/xxh3.hpp"
 
 #include <array>
 #include <cstdint>

@@ -1,13 +1,8 @@
 #include "util/hashing.hpp"
 
+#include "util/xxh3.hpp"
+
 #include <sodium.h>
-#if defined(__x86_64__)
-// libxxhash exports a variant that picks SSE2, AVX2 or AVX-512 at run time: 2-3x faster
-// than its baseline build on current CPUs, for the same digests.
-#include <xxh_x86dispatch.h>
-#else
-#include <xxhash.h>
-#endif
 
 #include <stdexcept>
 
