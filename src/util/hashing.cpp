@@ -1,6 +1,6 @@
 #include "util/hashing.hpp"
 
-#include "util/xxh3.hpp"
+#include "util/xxh3_wide.hpp"
 
 #include <sodium.h>
 
@@ -81,10 +81,41 @@ blake2b_256(std::span<const uint8_t> data)
   return Blake2b().update(data).finish();
 }
 
+namespace {
+
+using Xxh3Function = XXH128_hash_t (*)(const void*, size_t) noexcept;
+
+XXH128_hash_t
+xxh3_128_baseline(const void* data, size_t size) noexcept
+{
+  return XXH3_128bits(data, size);
+}
+
+// Checksums cover whole entries and artifacts, where AVX2 or AVX-512 read a 64 KiB entry in
+// cache several times faster than SSE2 (docs/benchmarks.md). libxxhash.so makes the same choice
+// at run time, but loading it would cost every start more than it saves; its static archive has
+// no such choice.
+Xxh3Function
+widest_xxh3_128()
+{
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512f")) {
+    return xxh3_128_avx512;
+  }
+  if (__builtin_cpu_supports("avx2")) {
+    return xxh3_128_avx2;
+  }
+#endif
+  return xxh3_128_baseline;
+}
+
+} // namespace
+
 Checksum128
 xxh3_128(std::span<const uint8_t> data)
 {
-  const XXH128_hash_t hash = XXH3_128bits(data.data(), data.size());
+  static const Xxh3Function k_xxh3_128 = widest_xxh3_128();
+  const XXH128_hash_t hash = k_xxh3_128(data.data(), data.size());
   return {hash.low64, hash.high64};
 }
 

@@ -1,10 +1,10 @@
 // XXH3 from Debian's libxxhash-dev, compiled into each caller from xxhash.h (the header is
-// the whole library when XXH_INLINE_ALL is set) rather than loaded from libxxhash.so.
+// the whole library when XXH_INLINE_ALL is set) rather than loaded from libxxhash.so: loading
+// one more shared library costs every process start about 0.13 ms, 2% of a warm `jitcache run`
+// (docs/benchmarks.md).
 //
-// Loading one more shared library costs every process start about 0.13 ms here, 2% of a warm
-// `jitcache run` (docs/benchmarks.md). The shared library's run-time choice of AVX2/AVX-512
-// over the baseline SSE2 code matters only on data already in cache (16 KB: 9 against
-// 60 GB/s, 1.5 µs either way); on large data both read at memory speed (14 GB/s).
+// Included as is, it is the x86-64 baseline (SSE2) code, which suits the short inputs of call and
+// structure keys; checksums of whole entries use the wider variants in xxh3_wide.hpp.
 #pragma once
 
 #define XXH_INLINE_ALL
