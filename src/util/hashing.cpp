@@ -94,15 +94,19 @@ xxh3_128_baseline(const void* data, size_t size) noexcept
 // Checksums cover whole entries and artifacts, where AVX2 or AVX-512 read a 64 KiB entry in
 // cache several times faster than SSE2 (docs/benchmarks.md). libxxhash.so makes the same choice
 // at run time, but loading it would cost every start more than it saves; its static archive has
-// no such choice.
+// no such choice. The CPU's features come from libsodium, which probes them once in
+// sodium_init (keys need it anyway): GCC's __builtin_cpu_supports would link in a constructor
+// that asks the CPU again at every start, and in a virtual machine each CPUID instruction traps
+// to the hypervisor (8 µs here).
 Xxh3Function
 widest_xxh3_128()
 {
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx512f")) {
+  ensure_sodium_initialized();
+  if (sodium_runtime_has_avx512f() != 0) {
     return xxh3_128_avx512;
   }
-  if (__builtin_cpu_supports("avx2")) {
+  if (sodium_runtime_has_avx2() != 0) {
     return xxh3_128_avx2;
   }
 #endif
