@@ -2,6 +2,7 @@
 
 #include "jit/compare.hpp"
 #include "jit/interpreter.hpp"
+#include "jit/planner.hpp"
 #include "jit/random_inputs.hpp"
 #include "jit/specialize.hpp"
 
@@ -82,21 +83,71 @@ saturating_add(uint64_t a, uint64_t b)
   return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
 }
 
-// Why a call cannot run, if the tensors that must exist together at its end (its inputs and
-// outputs, and the interpreter's outputs under --check) take more memory than the machine (or
-// the process's cgroup) can still give. Linux grants such allocations anyway, and once they
-// are filled its OOM killer ends the process without a word. Values in between are not
-// counted, nor outputs that are inputs: the call may still not fit.
-std::optional<std::string>
-call_that_cannot_fit(const Graph& graph, std::span<const TensorType> types, bool check)
+// A plan's buffers are values of the graph whose sizes peak_bytes has already summed.
+uint64_t
+bytes_of_buffer(const PlanBuffer& buffer)
 {
-  uint64_t needed = 0;
+  return bytes_of(TensorType{buffer.dtype, buffer.shape}).value_or(UINT64_MAX);
+}
+
+// How a call will compute its values, which decides what it allocates.
+enum class Engine { compiled, interpreter, compiled_and_checked };
+
+// The bytes the values a call computes take at their peak. The interpreter keeps every value
+// until the end. Compiled code allocates one buffer per kernel output (plan_graph's plan, the
+// one the call will compile) and frees all but the outputs at its end; --check then runs the
+// interpreter beside those outputs. Empty when a value's size is past 2^63, which making it
+// reports.
+std::optional<uint64_t>
+peak_bytes(const Graph& graph, Engine engine)
+{
+  uint64_t interpreter = 0;
+  for (const auto& node : graph.nodes) {
+    if (node.op != Op::parameter) {
+      const auto bytes = bytes_of(node.type);
+      if (!bytes) {
+        return std::nullopt;
+      }
+      interpreter = saturating_add(interpreter, *bytes);
+    }
+  }
+  if (engine == Engine::interpreter) {
+    return interpreter;
+  }
+  const Plan plan = plan_graph(graph);
+  uint64_t buffers = 0;
+  for (const auto& buffer : plan.buffers) {
+    if (buffer.parameter < 0) {
+      buffers = saturating_add(buffers, bytes_of_buffer(buffer));
+    }
+  }
+  if (engine == Engine::compiled) {
+    return buffers;
+  }
+  uint64_t outputs = 0;
+  for (const uint32_t id : std::set<uint32_t>(plan.outputs.begin(), plan.outputs.end())) {
+    if (plan.buffers[id].parameter < 0) {
+      outputs = saturating_add(outputs, bytes_of_buffer(plan.buffers[id]));
+    }
+  }
+  return std::max(buffers, saturating_add(outputs, interpreter));
+}
+
+// Why a call cannot run, if its inputs and the values it computes (peak_bytes) take more
+// memory than the machine (or the process's cgroup) can still give. Linux grants such
+// allocations anyway, and once they are filled its OOM killer ends the process without a word.
+// Planning costs more than summing every value, so it is done only when that sum, the most any
+// engine allocates, does not fit.
+std::optional<std::string>
+call_that_cannot_fit(const Graph& graph, std::span<const TensorType> types, Engine engine)
+{
+  uint64_t inputs = 0;
   for (const auto& type : types) {
     const auto bytes = bytes_of(type);
     if (!bytes) {
       return std::nullopt; // making the tensor reports it
     }
-    needed = saturating_add(needed, *bytes);
+    inputs = saturating_add(inputs, *bytes);
   }
   std::vector<std::vector<int64_t>> shapes;
   std::vector<ArgView> views;
@@ -105,23 +156,28 @@ call_that_cannot_fit(const Graph& graph, std::span<const TensorType> types, bool
   if (!specialized) {
     return std::nullopt; // the call reports it
   }
-  std::set<ValueId> outputs(specialized->outputs.begin(), specialized->outputs.end());
-  for (const ValueId parameter : specialized->parameters) {
-    outputs.erase(parameter);
-  }
-  for (const ValueId output : outputs) {
-    const auto bytes = bytes_of(specialized->type(output));
-    if (!bytes) {
-      return std::nullopt;
-    }
-    needed = saturating_add(needed, check ? saturating_add(*bytes, *bytes) : *bytes);
-  }
   const auto available = util::available_memory();
-  if (!available || needed <= *available) {
+  if (!available) {
     return std::nullopt;
   }
-  return fmt::format("out of memory: its inputs and outputs take {}, and {} is available",
-                     util::format_size(needed), util::format_size(*available));
+  const auto most = peak_bytes(*specialized, Engine::interpreter);
+  if (!most) {
+    return std::nullopt;
+  }
+  const uint64_t bound =
+    engine == Engine::compiled_and_checked ? saturating_add(*most, *most) : *most;
+  if (saturating_add(inputs, bound) <= *available) {
+    return std::nullopt;
+  }
+  const auto computed = engine == Engine::interpreter ? most : peak_bytes(*specialized, engine);
+  const uint64_t needed = saturating_add(inputs, computed.value_or(UINT64_MAX));
+  if (needed <= *available) {
+    return std::nullopt;
+  }
+  return fmt::format("out of memory: its inputs take {} and the values it computes {} at their "
+                     "peak, and {} is available",
+                     util::format_size(inputs), util::format_size(needed - inputs),
+                     util::format_size(*available));
 }
 
 } // namespace
@@ -175,7 +231,11 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
         }
         continue;
       }
-      if (auto why = call_that_cannot_fit(*graph, types, options.check)) {
+      // A degraded function runs on the interpreter, which --check then does not run again.
+      const Engine engine = stats.degraded  ? Engine::interpreter
+                            : options.check ? Engine::compiled_and_checked
+                                            : Engine::compiled;
+      if (auto why = call_that_cannot_fit(*graph, types, engine)) {
         return call_failed(program, call, types, *why);
       }
       std::vector<Tensor> inputs;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -232,7 +233,8 @@ TEST(Run, ACallWhoseValuesInt64CannotIndexIsAnError)
 
 // Tensors that together exceed the memory left, each small enough that Linux grants it: filling
 // them would end the process through the OOM killer, without a message. They are refused first:
-// four inputs of a third of what is left, or one input of 0.4 of it with two outputs as large.
+// four inputs of a third of what is left, one input of 0.4 of it with two outputs as large, or
+// small inputs whose outer sum, a value between two kernels, is 1.1 times what is left.
 TEST(Run, ACallLargerThanTheMemoryLeftIsAnErrorNotAnOomKill)
 {
   const auto available = util::available_memory();
@@ -251,15 +253,24 @@ TEST(Run, ACallLargerThanTheMemoryLeftIsAnErrorNotAnOomKill)
                                                            "    return x * 2.0, x * 3.0, x\n"
                                                            "run g(x=f32[{}])\n",
                                                            two_fifths)));
+  const auto side = static_cast<uint64_t>(std::sqrt(static_cast<double>(*available) * 1.1 / 4));
+  const auto between = dir / "between.jc";
+  ASSERT_TRUE(
+    util::write_file_atomic(between, fmt::format("def h(x: f32[N, 1], y: f32[1, N]):\n"
+                                                 "    z = x + y\n"
+                                                 "    return sum(z, axis=1) + max(z, axis=1)\n"
+                                                 "run h(x=f32[{0}, 1], y=f32[1, {0}])\n",
+                                                 side)));
   const std::pair<std::filesystem::path, std::string> cases[] = {
     {inputs, fmt::format("calling f(f32[{0}], f32[{0}], f32[{0}], f32[{0}]) failed: ", third)},
-    {outputs, fmt::format("calling g(f32[{}]) failed: ", two_fifths)}};
+    {outputs, fmt::format("calling g(f32[{}]) failed: ", two_fifths)},
+    {between, fmt::format("calling h(f32[{0}, 1], f32[1, {0}]) failed: ", side)}};
   for (const auto& [program, call] : cases) {
     auto result = run_cli({"run", program.string(), "--cache-dir", (dir / "cache").string()});
     EXPECT_EQ(result.exit_code, 1) << result.err;
-    EXPECT_NE(result.err.find(call + "out of memory: its inputs and outputs take "),
-              std::string::npos)
+    EXPECT_NE(result.err.find(call + "out of memory: its inputs take "), std::string::npos)
       << result.err;
+    EXPECT_NE(result.err.find(" and the values it computes "), std::string::npos) << result.err;
     EXPECT_NE(result.err.find(" is available"), std::string::npos) << result.err;
   }
 }
