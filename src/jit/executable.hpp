@@ -21,7 +21,7 @@ public:
              std::vector<LoadedLibrary> libraries);
 
   // Runs every launch in order; fails (without running anything) if the inputs do not
-  // match the graph's signature.
+  // match the graph's signature, or if its buffers take more memory than is left.
   Expected<std::vector<Tensor>> run(std::span<const Tensor> inputs) const;
 
   const Plan&

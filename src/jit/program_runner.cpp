@@ -76,13 +76,6 @@ bytes_of(const TensorType& type)
   return bytes ? std::optional<uint64_t>(static_cast<uint64_t>(*bytes)) : std::nullopt;
 }
 
-uint64_t
-saturating_add(uint64_t a, uint64_t b)
-{
-  uint64_t sum = 0;
-  return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
-}
-
 // A plan's buffers are values of the graph whose sizes peak_bytes has already summed.
 uint64_t
 bytes_of_buffer(const PlanBuffer& buffer)
@@ -108,7 +101,7 @@ peak_bytes(const Graph& graph, Engine engine)
       if (!bytes) {
         return std::nullopt;
       }
-      interpreter = saturating_add(interpreter, *bytes);
+      interpreter = util::saturating_add(interpreter, *bytes);
     }
   }
   if (engine == Engine::interpreter) {
@@ -118,7 +111,7 @@ peak_bytes(const Graph& graph, Engine engine)
   uint64_t buffers = 0;
   for (const auto& buffer : plan.buffers) {
     if (buffer.parameter < 0) {
-      buffers = saturating_add(buffers, bytes_of_buffer(buffer));
+      buffers = util::saturating_add(buffers, bytes_of_buffer(buffer));
     }
   }
   if (engine == Engine::compiled) {
@@ -127,10 +120,10 @@ peak_bytes(const Graph& graph, Engine engine)
   uint64_t outputs = 0;
   for (const uint32_t id : std::set<uint32_t>(plan.outputs.begin(), plan.outputs.end())) {
     if (plan.buffers[id].parameter < 0) {
-      outputs = saturating_add(outputs, bytes_of_buffer(plan.buffers[id]));
+      outputs = util::saturating_add(outputs, bytes_of_buffer(plan.buffers[id]));
     }
   }
-  return std::max(buffers, saturating_add(outputs, interpreter));
+  return std::max(buffers, util::saturating_add(outputs, interpreter));
 }
 
 // Why a call cannot run, if its inputs and the values it computes (peak_bytes) take more
@@ -147,7 +140,7 @@ call_that_cannot_fit(const Graph& graph, std::span<const TensorType> types, Engi
     if (!bytes) {
       return std::nullopt; // making the tensor reports it
     }
-    inputs = saturating_add(inputs, *bytes);
+    inputs = util::saturating_add(inputs, *bytes);
   }
   std::vector<std::vector<int64_t>> shapes;
   std::vector<ArgView> views;
@@ -165,12 +158,12 @@ call_that_cannot_fit(const Graph& graph, std::span<const TensorType> types, Engi
     return std::nullopt;
   }
   const uint64_t bound =
-    engine == Engine::compiled_and_checked ? saturating_add(*most, *most) : *most;
-  if (saturating_add(inputs, bound) <= *available) {
+    engine == Engine::compiled_and_checked ? util::saturating_add(*most, *most) : *most;
+  if (util::saturating_add(inputs, bound) <= *available) {
     return std::nullopt;
   }
   const auto computed = engine == Engine::interpreter ? most : peak_bytes(*specialized, engine);
-  const uint64_t needed = saturating_add(inputs, computed.value_or(UINT64_MAX));
+  const uint64_t needed = util::saturating_add(inputs, computed.value_or(UINT64_MAX));
   if (needed <= *available) {
     return std::nullopt;
   }

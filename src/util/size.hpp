@@ -17,4 +17,12 @@ std::string format_size(uint64_t bytes);
 std::string format_size_setting(uint64_t bytes);
 std::string format_duration_ms(uint64_t ms);
 
+// a + b, or UINT64_MAX where that overflows: byte counts that only need to be compared.
+inline uint64_t
+saturating_add(uint64_t a, uint64_t b)
+{
+  uint64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
+}
+
 } // namespace jitcache::util

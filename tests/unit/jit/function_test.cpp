@@ -3,6 +3,8 @@
 #include "jit/program.hpp"
 #include "jit/runtime.hpp"
 
+#include "util/available_memory.hpp"
+
 #include "support/default_runtime_cache.hpp"
 #include "support/temp_dir.hpp"
 
@@ -12,6 +14,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 
 namespace jitcache::jit {
 namespace {
@@ -144,6 +148,32 @@ TEST_F(JitFunction, MistakesInTheBodyAreClearErrors)
   const Tensor outside = filled({3});
   auto captures = jit::function("captures", [&outside](const Tensor& x) { return x + outside; });
   EXPECT_THROW(captures(filled({3})), std::invalid_argument);
+}
+
+// Small inputs whose outer sum, a value between two kernels, takes 1.1 times the memory left:
+// Linux would grant it and end the process with its OOM killer while the kernel filled it.
+TEST_F(JitFunction, ACallWhoseValuesCannotFitIsAnErrorNotAnOomKill)
+{
+  const auto available = util::available_memory();
+  ASSERT_TRUE(available) << "/proc/meminfo is unreadable";
+  const auto side = static_cast<int64_t>(std::sqrt(static_cast<double>(*available) * 1.1 / 4));
+  auto f = jit::function("outer", [](const Tensor& x, const Tensor& y) {
+    const Tensor z = x + y;
+    return sum(z, std::vector<int64_t>{1}) + max(z, std::vector<int64_t>{1});
+  });
+  try {
+    f(filled({side, 1}), filled({1, side}));
+    FAIL() << "a call needing more than the available memory ran";
+  } catch (const std::invalid_argument& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("out of memory: its outputs and the values between its kernels take "),
+              std::string::npos)
+      << message;
+    EXPECT_NE(message.find(" is available"), std::string::npos) << message;
+  }
+  // The same function with sizes that fit still runs.
+  const Tensor small = f(filled({3, 1}), filled({1, 3}));
+  EXPECT_EQ(small.sizes(), std::vector<int64_t>{3});
 }
 
 TEST_F(JitFunction, EagerOpsRunOnTheInterpreter)
