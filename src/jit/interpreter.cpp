@@ -1,7 +1,9 @@
 #include "jit/interpreter.hpp"
 
 #include "jit/kernel_prelude.hpp"
+#include "jit/memory_check.hpp"
 #include "jit/program.hpp"
+#include "util/size.hpp"
 
 #include <fmt/format.h>
 
@@ -344,6 +346,16 @@ interpret(const Graph& graph, std::span<const Tensor> inputs)
   auto sizes = bind_tensors(graph, inputs);
   if (!sizes) {
     return std::unexpected(sizes.error());
+  }
+  uint64_t allocating = 0; // every value is kept until the end
+  for (const auto& node : graph.nodes) {
+    if (node.op != Op::parameter) {
+      allocating =
+        util::saturating_add(allocating, bytes_at(node.type.dtype, node.type.shape, *sizes));
+    }
+  }
+  if (auto why = allocation_that_cannot_fit(allocating, "its values on the interpreter")) {
+    return make_error(ErrorCode::invalid_argument, fmt::format("calling {}: {}", graph.name, *why));
   }
   Evaluator evaluator(graph, *sizes);
   std::vector<Tensor> values(graph.nodes.size());

@@ -1,0 +1,37 @@
+#include "jit/memory_check.hpp"
+
+#include "util/available_memory.hpp"
+#include "util/size.hpp"
+
+#include <fmt/format.h>
+
+namespace jitcache::jit {
+
+uint64_t
+bytes_at(DType dtype, const Shape& shape, const SymbolSizes& sizes)
+{
+  uint64_t bytes = dtype_size(dtype);
+  for (const auto& dim : shape) {
+    const int64_t size = dim.is_static() ? dim.size : sizes.find(dim.symbol)->second;
+    if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(size), &bytes)) {
+      return UINT64_MAX;
+    }
+  }
+  return bytes;
+}
+
+std::optional<std::string>
+allocation_that_cannot_fit(uint64_t bytes, std::string_view what)
+{
+  if (bytes < k_checked_allocation_bytes) {
+    return std::nullopt;
+  }
+  const auto available = util::available_memory();
+  if (!available || bytes <= *available) {
+    return std::nullopt;
+  }
+  return fmt::format("out of memory: {} take {}, and {} is available", what,
+                     util::format_size(bytes), util::format_size(*available));
+}
+
+} // namespace jitcache::jit
