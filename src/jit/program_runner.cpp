@@ -2,6 +2,7 @@
 
 #include "jit/compare.hpp"
 #include "jit/interpreter.hpp"
+#include "jit/memory_check.hpp"
 #include "jit/planner.hpp"
 #include "jit/random_inputs.hpp"
 #include "jit/specialize.hpp"
@@ -76,32 +77,23 @@ bytes_of(const TensorType& type)
   return bytes ? std::optional<uint64_t>(static_cast<uint64_t>(*bytes)) : std::nullopt;
 }
 
-// A plan's buffers are values of the graph whose sizes peak_bytes has already summed.
-uint64_t
-bytes_of_buffer(const PlanBuffer& buffer)
-{
-  return bytes_of(TensorType{buffer.dtype, buffer.shape}).value_or(UINT64_MAX);
-}
-
 // How a call will compute its values, which decides what it allocates.
 enum class Engine { compiled, interpreter, compiled_and_checked };
 
-// The bytes the values a call computes take at their peak. The interpreter keeps every value
-// until the end. Compiled code allocates one buffer per kernel output (plan_graph's plan, the
-// one the call will compile) and frees all but the outputs at its end; --check then runs the
-// interpreter beside those outputs. Empty when a value's size is past 2^63, which making it
-// reports.
-std::optional<uint64_t>
+// The bytes the values a call computes take at their peak, in a graph specialized to the call
+// (every size static, and every value under 2^63 bytes: specialize_graph checks). The
+// interpreter keeps every value until the end. Compiled code allocates one buffer per kernel
+// output (plan_graph's plan, the one the call will compile) and frees all but the outputs at
+// its end; --check then runs the interpreter beside those outputs.
+uint64_t
 peak_bytes(const Graph& graph, Engine engine)
 {
+  const SymbolSizes no_symbols;
   uint64_t interpreter = 0;
   for (const auto& node : graph.nodes) {
     if (node.op != Op::parameter) {
-      const auto bytes = bytes_of(node.type);
-      if (!bytes) {
-        return std::nullopt;
-      }
-      interpreter = util::saturating_add(interpreter, *bytes);
+      interpreter =
+        util::saturating_add(interpreter, bytes_at(node.type.dtype, node.type.shape, no_symbols));
     }
   }
   if (engine == Engine::interpreter) {
@@ -111,7 +103,7 @@ peak_bytes(const Graph& graph, Engine engine)
   uint64_t buffers = 0;
   for (const auto& buffer : plan.buffers) {
     if (buffer.parameter < 0) {
-      buffers = util::saturating_add(buffers, bytes_of_buffer(buffer));
+      buffers = util::saturating_add(buffers, bytes_at(buffer.dtype, buffer.shape, no_symbols));
     }
   }
   if (engine == Engine::compiled) {
@@ -119,8 +111,9 @@ peak_bytes(const Graph& graph, Engine engine)
   }
   uint64_t outputs = 0;
   for (const uint32_t id : std::set<uint32_t>(plan.outputs.begin(), plan.outputs.end())) {
-    if (plan.buffers[id].parameter < 0) {
-      outputs = util::saturating_add(outputs, bytes_of_buffer(plan.buffers[id]));
+    const auto& buffer = plan.buffers[id];
+    if (buffer.parameter < 0) {
+      outputs = util::saturating_add(outputs, bytes_at(buffer.dtype, buffer.shape, no_symbols));
     }
   }
   return std::max(buffers, util::saturating_add(outputs, interpreter));
@@ -153,17 +146,14 @@ call_that_cannot_fit(const Graph& graph, std::span<const TensorType> types, Engi
   if (!available) {
     return std::nullopt;
   }
-  const auto most = peak_bytes(*specialized, Engine::interpreter);
-  if (!most) {
-    return std::nullopt;
-  }
+  const uint64_t most = peak_bytes(*specialized, Engine::interpreter);
   const uint64_t bound =
-    engine == Engine::compiled_and_checked ? util::saturating_add(*most, *most) : *most;
+    engine == Engine::compiled_and_checked ? util::saturating_add(most, most) : most;
   if (util::saturating_add(inputs, bound) <= *available) {
     return std::nullopt;
   }
-  const auto computed = engine == Engine::interpreter ? most : peak_bytes(*specialized, engine);
-  const uint64_t needed = util::saturating_add(inputs, computed.value_or(UINT64_MAX));
+  const uint64_t computed = engine == Engine::interpreter ? most : peak_bytes(*specialized, engine);
+  const uint64_t needed = util::saturating_add(inputs, computed);
   if (needed <= *available) {
     return std::nullopt;
   }
