@@ -2,9 +2,6 @@
 
 #include "jit/memory_check.hpp"
 #include "jit/program.hpp"
-#include "util/size.hpp"
-
-#include <fmt/format.h>
 
 namespace jitcache::jit {
 
@@ -27,16 +24,17 @@ Executable::run(std::span<const Tensor> inputs) const
   if (!sizes) {
     return std::unexpected(sizes.error());
   }
-  uint64_t allocating = 0;
+  CallAllocation allocation(*sizes);
   for (const auto& buffer : m_plan.buffers) {
     if (buffer.parameter < 0) {
-      allocating = util::saturating_add(allocating, bytes_at(buffer.dtype, buffer.shape, *sizes));
+      allocation.add_value(buffer.dtype, buffer.shape);
     }
   }
-  if (auto why =
-        allocation_that_cannot_fit(allocating, "its outputs and the values between its kernels")) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("calling {}: {}", m_signature.name, *why));
+  allocation.add_copies_of(inputs);
+  if (auto fits =
+        allocation.check(m_signature.name, "its outputs and the values between its kernels");
+      !fits) {
+    return std::unexpected(fits.error());
   }
   std::vector<Tensor> buffers;
   buffers.reserve(m_plan.buffers.size());

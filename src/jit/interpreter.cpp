@@ -3,9 +3,6 @@
 #include "jit/kernel_prelude.hpp"
 #include "jit/memory_check.hpp"
 #include "jit/program.hpp"
-#include "util/size.hpp"
-
-#include <fmt/format.h>
 
 #include <cstring>
 
@@ -347,15 +344,15 @@ interpret(const Graph& graph, std::span<const Tensor> inputs)
   if (!sizes) {
     return std::unexpected(sizes.error());
   }
-  uint64_t allocating = 0; // every value is kept until the end
+  CallAllocation allocation(*sizes); // every value is kept until the end
   for (const auto& node : graph.nodes) {
     if (node.op != Op::parameter) {
-      allocating =
-        util::saturating_add(allocating, bytes_at(node.type.dtype, node.type.shape, *sizes));
+      allocation.add_value(node.type.dtype, node.type.shape);
     }
   }
-  if (auto why = allocation_that_cannot_fit(allocating, "its values on the interpreter")) {
-    return make_error(ErrorCode::invalid_argument, fmt::format("calling {}: {}", graph.name, *why));
+  allocation.add_copies_of(inputs);
+  if (auto fits = allocation.check(graph.name, "its values on the interpreter"); !fits) {
+    return std::unexpected(fits.error());
   }
   Evaluator evaluator(graph, *sizes);
   std::vector<Tensor> values(graph.nodes.size());

@@ -34,4 +34,35 @@ allocation_that_cannot_fit(uint64_t bytes, std::string_view what)
                      util::format_size(bytes), util::format_size(*available));
 }
 
+void
+CallAllocation::add_value(DType dtype, const Shape& shape)
+{
+  m_bytes = util::saturating_add(m_bytes, bytes_at(dtype, shape, m_sizes));
+}
+
+void
+CallAllocation::add_copies_of(std::span<const Tensor> inputs)
+{
+  for (const auto& input : inputs) {
+    if (!input.is_contiguous()) {
+      m_copies = true;
+      m_bytes = util::saturating_add(
+        m_bytes,
+        static_cast<uint64_t>(tensor_bytes(input.dtype(), input.sizes()).value_or(INT64_MAX)));
+    }
+  }
+}
+
+Expected<void>
+CallAllocation::check(std::string_view function, std::string_view values) const
+{
+  const std::string what =
+    m_copies ? fmt::format("{}, with contiguous copies of its strided inputs,", values)
+             : std::string(values);
+  if (auto why = allocation_that_cannot_fit(m_bytes, what)) {
+    return make_error(ErrorCode::invalid_argument, fmt::format("calling {}: {}", function, *why));
+  }
+  return {};
+}
+
 } // namespace jitcache::jit

@@ -6,9 +6,12 @@
 
 #include "jit/ir.hpp"
 #include "jit/program.hpp"
+#include "jitcache/error.hpp"
+#include "jitcache/jit/tensor.hpp"
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,5 +29,26 @@ uint64_t bytes_at(DType dtype, const Shape& shape, const SymbolSizes& sizes);
 // take 30.0 GiB, and 23.1 GiB is available". Empty when it fits, when it is below
 // k_checked_allocation_bytes, or when the memory left cannot be read.
 std::optional<std::string> allocation_that_cannot_fit(uint64_t bytes, std::string_view what);
+
+// What one call is about to allocate, added up before it allocates any of it: the values it
+// computes and a contiguous copy of each input that is not contiguous (a broadcast view of a
+// few bytes can copy into gigabytes).
+class CallAllocation {
+public:
+  explicit CallAllocation(const SymbolSizes& sizes) : m_sizes(sizes) {}
+
+  void add_value(DType dtype, const Shape& shape);
+  void add_copies_of(std::span<const Tensor> inputs);
+
+  // An invalid_argument error when it cannot fit: "calling h: out of memory: its values on
+  // the interpreter take 30.0 GiB, and 23.1 GiB is available", where `values` names what the
+  // call computes.
+  Expected<void> check(std::string_view function, std::string_view values) const;
+
+private:
+  const SymbolSizes& m_sizes;
+  uint64_t m_bytes = 0;
+  bool m_copies = false;
+};
 
 } // namespace jitcache::jit

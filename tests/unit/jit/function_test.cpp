@@ -176,6 +176,30 @@ TEST_F(JitFunction, ACallWhoseValuesCannotFitIsAnErrorNotAnOomKill)
   EXPECT_EQ(small.sizes(), std::vector<int64_t>{3});
 }
 
+// A broadcast view of one float whose contiguous copy, made before the kernels run, would
+// take 1.1 times the memory left.
+TEST_F(JitFunction, AStridedInputWhoseCopyCannotFitIsAnErrorNotAnOomKill)
+{
+  const auto available = util::available_memory();
+  ASSERT_TRUE(available) << "/proc/meminfo is unreadable";
+  const auto count = static_cast<int64_t>(static_cast<double>(*available) * 1.1 / 4);
+  float one = 1.0F;
+  auto total =
+    jit::function("total", [](const Tensor& x) { return sum(x, std::vector<int64_t>{0}); });
+  try {
+    total(Tensor::borrow(DType::f32, {count}, &one, {0}));
+    FAIL() << "a call whose input copy needs more than the available memory ran";
+  } catch (const std::invalid_argument& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("out of memory: its outputs and the values between its kernels, "
+                           "with contiguous copies of its strided inputs, take "),
+              std::string::npos)
+      << message;
+  }
+  const Tensor small = total(Tensor::borrow(DType::f32, {5}, &one, {0}));
+  EXPECT_FLOAT_EQ(static_cast<float>(small.flat(0)), 5.0F);
+}
+
 TEST_F(JitFunction, EagerOpsRunOnTheInterpreter)
 {
   const Tensor x = filled({2, 3});

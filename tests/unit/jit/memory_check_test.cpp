@@ -60,5 +60,31 @@ TEST(MemoryCheck, TheInterpreterRefusesValuesThatCannotFit)
   EXPECT_EQ((*result)[0].sizes(), std::vector<int64_t>{3});
 }
 
+// A broadcast view of one float: the interpreter's contiguous copy of it would take 1.1 times
+// the memory left.
+TEST(MemoryCheck, TheInterpreterCountsCopiesOfStridedInputs)
+{
+  const auto available = util::available_memory();
+  ASSERT_TRUE(available) << "/proc/meminfo is unreadable";
+  const auto count = static_cast<int64_t>(static_cast<double>(*available) * 1.1 / 4);
+  auto program =
+    parse_program(SourceText{"total.jc", "def t(x: f32[N]):\n    return sum(x, axis=0)\n"});
+  ASSERT_TRUE(program) << program.error().message;
+  const Graph& graph = *program->find("t");
+  float one = 1.0F;
+  const std::vector<Tensor> large = {Tensor::borrow(DType::f32, {count}, &one, {0})};
+  auto refused = interpret(graph, large);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("calling t: out of memory: its values on the "
+                                         "interpreter, with contiguous copies of its strided "
+                                         "inputs, take "),
+            std::string::npos)
+    << refused.error().message;
+  const std::vector<Tensor> small = {Tensor::borrow(DType::f32, {4}, &one, {0})};
+  auto result = interpret(graph, small);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_FLOAT_EQ(static_cast<float>((*result)[0].flat(0)), 4.0F);
+}
+
 } // namespace
 } // namespace jitcache::jit
