@@ -36,6 +36,36 @@ report(const std::string& message)
   (void)std::fputs(message.c_str(), stderr); // nowhere left to report a failure to write
 }
 
+// Whether a message already begins as compilers' do, "file:line:column: error: ...": an error
+// in a program's text, printed as it is rather than after a second "error:".
+bool
+starts_with_source_location(std::string_view message)
+{
+  const auto first_line = message.substr(0, message.find('\n'));
+  const auto marker = first_line.find(": error: ");
+  if (marker == std::string_view::npos) {
+    return false;
+  }
+  auto location = first_line.substr(0, marker); // "file:line:column"
+  for (int number = 0; number < 2; ++number) {
+    const auto colon = location.rfind(':');
+    const auto digits = location.substr(colon == std::string_view::npos ? 0 : colon + 1);
+    if (colon == std::string_view::npos || digits.empty() ||
+        !std::ranges::all_of(digits, [](char c) { return c >= '0' && c <= '9'; })) {
+      return false;
+    }
+    location = location.substr(0, colon);
+  }
+  return !location.empty();
+}
+
+void
+report_error(const char* message)
+{
+  report(starts_with_source_location(message) ? fmt::format("{}\n", message)
+                                              : fmt::format("jitcache: error: {}\n", message));
+}
+
 struct CommandRegistrar {
   std::string_view name;
   jitcache::cli::Registrar add;
@@ -125,10 +155,10 @@ run(int argc, char** argv)
   try {
     return chosen ? chosen() : k_exit_usage;
   } catch (const UsageError& e) {
-    report(fmt::format("jitcache: error: {}\n", e.what()));
+    report_error(e.what());
     return k_exit_usage;
   } catch (const Failure& e) {
-    report(fmt::format("jitcache: error: {}\n", e.what()));
+    report_error(e.what());
     return k_exit_problems;
   } catch (const std::exception& e) {
     report(fmt::format("jitcache: internal error: {}\n", e.what()));
