@@ -82,13 +82,16 @@ broadcast_shapes(const Shape& a, const Shape& b)
 bool
 static_sizes_fit(const TensorType& type)
 {
-  std::vector<int64_t> sizes;
+  // tensor_bytes' rule over the static sizes, without a list of them for every node: the
+  // strides, which count a size 0 as 1, must fit.
+  auto spanned = static_cast<int64_t>(dtype_size(type.dtype));
   for (const auto& dim : type.shape) {
-    if (dim.is_static()) {
-      sizes.push_back(std::abs(dim.size)); // reshape's -1 is checked apart
+    const int64_t size = dim.is_static() ? std::abs(dim.size) : 1; // reshape's -1 is checked apart
+    if (__builtin_mul_overflow(spanned, std::max<int64_t>(size, 1), &spanned)) {
+      return false;
     }
   }
-  return tensor_bytes(type.dtype, sizes).has_value();
+  return true;
 }
 
 bool
@@ -473,11 +476,18 @@ GraphBuilder::layernorm(ValueId x, int64_t axis, double eps)
 }
 
 Graph
-GraphBuilder::finish(std::vector<ValueId> outputs) const
+GraphBuilder::finish(std::vector<ValueId> outputs) const&
 {
   Graph graph = m_graph;
   graph.outputs = std::move(outputs);
   return order_canonically(std::move(graph));
+}
+
+Graph
+GraphBuilder::finish(std::vector<ValueId> outputs) &&
+{
+  m_graph.outputs = std::move(outputs);
+  return order_canonically(std::move(m_graph));
 }
 
 } // namespace jitcache::jit

@@ -71,7 +71,9 @@ public:
   }
 
   // The finished graph, without nodes that no output needs.
-  Graph finish(std::vector<ValueId> outputs) const;
+  Graph finish(std::vector<ValueId> outputs) const&;
+  // The same, taking the nodes rather than copying them when the builder is done with.
+  Graph finish(std::vector<ValueId> outputs) &&;
 
 private:
   ValueId add(Node node);

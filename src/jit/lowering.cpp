@@ -120,7 +120,7 @@ private:
     if (!outputs) {
       return std::unexpected(outputs.error());
     }
-    return builder.finish(std::move(*outputs));
+    return std::move(builder).finish(std::move(*outputs));
   }
 
   Expected<std::vector<ValueId>>

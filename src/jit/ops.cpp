@@ -76,7 +76,7 @@ apply(std::string_view what, std::initializer_list<const Tensor*> inputs, const 
   if (!id) {
     fail(what, id.error().message);
   }
-  auto outputs = interpret(builder.finish({*id}), values);
+  auto outputs = interpret(std::move(builder).finish({*id}), values);
   if (!outputs) {
     fail(what, outputs.error().message);
   }

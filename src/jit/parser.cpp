@@ -17,6 +17,7 @@ TensorType
 TypeSpec::tensor_type() const
 {
   TensorType type{dtype, {}};
+  type.shape.reserve(dims.size());
   for (const auto& spec : dims) {
     type.shape.push_back(spec.dim);
   }
