@@ -19,7 +19,8 @@ namespace {
 // Keeps loadable-file names apart from every key a KeyBuilder makes.
 constexpr std::string_view k_loadable_domain = "jitcache loadable file 1";
 
-// Reads an open loadable file of `size` bytes and checks its bytes against its name.
+// Reads an open loadable file of `size` bytes and checks its bytes against its name (`path`
+// names it in a read error; a failed check says only what failed).
 Expected<Bytes>
 read_checked(int fd, uint64_t size, const Key& key, const std::string& path)
 {
@@ -29,7 +30,7 @@ read_checked(int fd, uint64_t size, const Key& key, const std::string& path)
   }
   if (LocalStore::loadable_key(image->span()) != key) {
     return make_error(ErrorCode::corrupt,
-                      fmt::format("{}: its {} bytes do not hash to its name", path, image->size()));
+                      fmt::format("its {} bytes do not hash to its name", image->size()));
   }
   return image;
 }
@@ -116,7 +117,11 @@ LocalStore::inspect_loadable(const Key& key) const
   if (failure != 0) {
     return std::unexpected(util::errno_error("cannot read", path, failure));
   }
-  return read_checked(fd.get(), static_cast<uint64_t>(st.st_size), key, path);
+  auto image = read_checked(fd.get(), static_cast<uint64_t>(st.st_size), key, path);
+  if (!image && image.error().code == ErrorCode::corrupt) {
+    return make_error(ErrorCode::corrupt, fmt::format("{}: {}", path, image.error().message));
+  }
+  return image;
 }
 
 } // namespace jitcache::storage::local

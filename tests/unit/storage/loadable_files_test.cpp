@@ -94,7 +94,7 @@ TEST(LoadableFiles, AFileThatFailsItsCheckIsCountedRemovedAndMissed)
   const auto inspected = store.inspect_loadable(key);
   ASSERT_FALSE(inspected);
   EXPECT_EQ(inspected.error().code, ErrorCode::corrupt);
-  EXPECT_NE(inspected.error().message.find("do not hash to its name"), std::string::npos);
+  EXPECT_EQ(inspected.error().message, path.string() + ": its 19 bytes do not hash to its name");
   EXPECT_TRUE(std::filesystem::exists(path)); // inspecting repairs nothing
 
   const auto opened = store.open_loadable(key);
