@@ -76,6 +76,30 @@ TEST(Run, EveryExampleRunsWarmInASecondProcessWithNothingCompiled)
   EXPECT_GE(examples, 7u);
 }
 
+// The compiler's identity and the shape profile are looked up at every start: they show by
+// kind but stay out of the hit rate, so a warm start counts as one hit of one lookup.
+TEST(Run, TheHitRateLeavesOutTheCachesBookkeeping)
+{
+  TempDir cache;
+  const auto file = (k_examples / "mlp.jc").string();
+  auto cold = run_json({file, "--cache-dir", cache.path().string(), "--repeat", "0"});
+  const auto kernels = cold["totals"]["compiles"].get<int>();
+  ASSERT_GT(kernels, 0);
+  run_json({file, "--cache-dir", cache.path().string(), "--repeat", "0"});
+  auto result = run_cli({"stats", "--json", "--cache-dir", cache.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto stats = nlohmann::json::parse(result.out);
+  EXPECT_EQ(stats["hits"], 1);             // the warm start's graph
+  EXPECT_EQ(stats["misses"], 1 + kernels); // the cold start's graph and kernels
+  EXPECT_EQ(stats["counters"]["hit.local.toolchain"], 1);
+  EXPECT_EQ(stats["counters"]["miss.local.toolchain"], 1);
+  EXPECT_EQ(stats["counters"]["miss.local.pgo"], 2);
+  auto text = run_cli({"stats", "--cache-dir", cache.path().string()});
+  EXPECT_NE(text.out.find(fmt::format("Hit rate            1 of {} lookups", 2 + kernels)),
+            std::string::npos)
+    << text.out;
+}
+
 TEST(Run, TheJsonFieldsAreTheDocumentedOnes)
 {
   TempDir cache;
