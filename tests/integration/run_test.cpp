@@ -100,6 +100,24 @@ TEST(Run, TheHitRateLeavesOutTheCachesBookkeeping)
     << text.out;
 }
 
+// A graph hit saves the wait for its compile: its kernels compiled side by side, so the sum
+// of their compile times (what the graph entry recorded before) exceeds the cold start.
+TEST(Run, TimeSavedIsTheWaitAGraphHitSkips)
+{
+  TempDir cache;
+  const auto file = (k_examples / "attention.jc").string();
+  auto cold = run_json({file, "--cache-dir", cache.path().string(), "--repeat", "0"});
+  ASSERT_GT(cold["totals"]["compiles"].get<int>(), 1);
+  run_cli({"zero-stats", "--cache-dir", cache.path().string()});
+  auto warm = run_json({file, "--cache-dir", cache.path().string(), "--repeat", "0"});
+  EXPECT_EQ(warm["totals"]["compiles"], 0);
+  auto result = run_cli({"stats", "--json", "--cache-dir", cache.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto saved = nlohmann::json::parse(result.out)["time_saved_ms"].get<double>();
+  EXPECT_GT(saved, 0.5 * cold["totals"]["compile_ms"].get<double>());
+  EXPECT_LE(saved, cold["totals"]["wall_ms"].get<double>());
+}
+
 TEST(Run, TheJsonFieldsAreTheDocumentedOnes)
 {
   TempDir cache;
