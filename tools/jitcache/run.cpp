@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ranges>
+#include <string_view>
 
 namespace jitcache::cli {
 
@@ -172,8 +173,11 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
   }
   for (const auto& function : report->functions) {
     if (!function.degraded_reason.empty()) {
+      // The compiler's diagnostics end with their own line break.
+      std::string_view reason = function.degraded_reason;
+      reason = reason.substr(0, reason.find_last_not_of(" \t\r\n") + 1);
       fmt::print(stderr, "jitcache: {}: {}\njitcache: {} ran on the interpreter instead\n",
-                 function.name, function.degraded_reason, function.name);
+                 function.name, reason, function.name);
     }
   }
   if (options.json) {
