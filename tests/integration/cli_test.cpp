@@ -311,6 +311,8 @@ TEST_F(CliTest, HelpAndVersion)
   const auto run_help = run_cli({"run", "--help"});
   EXPECT_EQ(run_help.exit_code, 0);
   EXPECT_NE(run_help.out.find("--repeat"), std::string::npos) << run_help.out;
+  // The option every command shares, which CLI11 lists only in the main help.
+  EXPECT_NE(run_help.out.find("--cache-dir DIR"), std::string::npos) << run_help.out;
   const auto unknown = run_cli({"lss"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("lss"), std::string::npos) << unknown.err;

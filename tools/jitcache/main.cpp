@@ -138,6 +138,12 @@ run(int argc, char** argv)
       add(app, global, chosen);
     }
   }
+  // A command's own help would not show the option it shares with every command.
+  for (auto* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    command->footer("Every command also takes --cache-dir DIR, before or after its name: the "
+                    "cache directory (default: $JITCACHE_DIR, else $XDG_CACHE_HOME/jitcache, "
+                    "else ~/.cache/jitcache).");
+  }
 
   try {
     app.parse(argc, argv);
