@@ -139,11 +139,15 @@ run(int argc, char** argv)
     }
   }
   // A command's own help would not show the option it shares with every command.
-  for (auto* command : app.get_subcommands([](CLI::App*) { return true; })) {
-    command->footer("Every command also takes --cache-dir DIR, before or after its name: the "
-                    "cache directory (default: $JITCACHE_DIR, else $XDG_CACHE_HOME/jitcache, "
-                    "else ~/.cache/jitcache).");
-  }
+  const auto name_the_cache_dir = [](CLI::App& parent, const auto& recurse) -> void {
+    for (auto* command : parent.get_subcommands([](CLI::App*) { return true; })) {
+      command->footer("Every command also takes --cache-dir DIR, before or after its name: the "
+                      "cache directory (default: $JITCACHE_DIR, else $XDG_CACHE_HOME/jitcache, "
+                      "else ~/.cache/jitcache).");
+      recurse(*command, recurse); // `pgo show` as well as `pgo`
+    }
+  };
+  name_the_cache_dir(app, name_the_cache_dir);
 
   try {
     app.parse(argc, argv);
