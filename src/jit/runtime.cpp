@@ -263,7 +263,7 @@ public:
   std::optional<std::string>
   find(const Key& probe) override
   {
-    auto entries = m_store.get(probe, "toolchain");
+    auto entries = m_store.get(probe, k_toolchain_kind);
     const Blob* version =
       entries && !entries->empty() ? entries->front().find_blob("version") : nullptr;
     if (!version) {

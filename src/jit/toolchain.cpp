@@ -174,7 +174,7 @@ Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
   toolchain.set_target();
   if (versions) {
     Entry entry;
-    entry.kind = "toolchain";
+    entry.kind = std::string(k_toolchain_kind);
     entry.key = probe_key;
     entry.details = probe.details();
     entry.blobs = {Blob{"version", Bytes::copy_of(toolchain.m_identity.version)}};

@@ -21,6 +21,9 @@
 
 namespace jitcache::jit {
 
+// The artifact kind of the compiler versions remembered in the local store.
+inline constexpr std::string_view k_toolchain_kind = "toolchain";
+
 struct ToolchainIdentity {
   std::vector<std::string> command; // cxx's words, the first one as an absolute path
   std::string version;              // what `command --version` printed

@@ -11,8 +11,6 @@ namespace jitcache::pgo {
 
 namespace {
 
-constexpr std::string_view k_kind = "pgo";
-
 std::optional<Profile>
 profile_of(const Entry& entry)
 {
@@ -35,8 +33,8 @@ profile_of(const Entry& entry)
 std::optional<Profile>
 ProfileStore::load(std::string_view function, std::string_view graph)
 {
-  auto entries = m_store.get(profile_key(function, graph).build(), k_kind);
-  if (!entries || entries->empty() || entries->front().kind != k_kind) {
+  auto entries = m_store.get(profile_key(function, graph).build(), k_profile_kind);
+  if (!entries || entries->empty() || entries->front().kind != k_profile_kind) {
     return std::nullopt;
   }
   auto profile = profile_of(entries->front());
@@ -58,7 +56,7 @@ ProfileStore::save(const Profile& profile)
   }
   const auto builder = profile_key(profile.function, profile.graph);
   Entry entry;
-  entry.kind = std::string(k_kind);
+  entry.kind = std::string(k_profile_kind);
   entry.key = builder.build();
   entry.details = builder.details();
   entry.blobs = {Blob{"profile", Bytes::copy_of(merged.to_text())}};
@@ -74,7 +72,7 @@ ProfileStore::stored(std::string_view function)
   // inspect(), not get(): listing is not a lookup and must not count hits or misses.
   auto visited = m_store.for_each_key([&](const Key& key) {
     auto records = m_store.inspect(key);
-    if (records && !records->empty() && records->front().entry.kind == k_kind) {
+    if (records && !records->empty() && records->front().entry.kind == k_profile_kind) {
       if (auto profile = profile_of(records->front().entry);
           profile && (function.empty() || profile->function == function)) {
         found.emplace_back(key, std::move(*profile));

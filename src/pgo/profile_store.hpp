@@ -8,9 +8,13 @@
 #include "storage/local/local_store.hpp"
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace jitcache::pgo {
+
+// The artifact kind of stored profiles.
+inline constexpr std::string_view k_profile_kind = "pgo";
 
 class ProfileStore {
 public:

@@ -1,6 +1,8 @@
 // jitcache stats [--json]: what the cache holds and how it has served lookups.
 #include "cli.hpp"
 
+#include "jit/toolchain.hpp"
+#include "pgo/profile_store.hpp"
 #include "util/size.hpp"
 
 #include <fmt/format.h>
@@ -34,11 +36,11 @@ by_tier(const core::Counters& counters, std::string_view event)
 }
 
 // Kinds looked up at every start for the cache's own bookkeeping, whatever the start then
-// finds: a compiler's identity (jit/runtime.cpp) and a function's shape profile
-// (pgo/profile_store.cpp, usually absent). They keep their place in the lines by kind but stay
-// out of the hit rate, which is about compiles saved: a warm start that finds its graph is
-// then one hit of one lookup, not one of three.
-constexpr std::array<std::string_view, 2> k_bookkeeping_kinds = {"toolchain", "pgo"};
+// finds: a compiler's identity and a function's shape profile (usually absent). They keep their
+// place in the lines by kind but stay out of the hit rate, which is about compiles saved: a warm
+// start that finds its graph is then one hit of one lookup, not one of three.
+constexpr std::array<std::string_view, 2> k_bookkeeping_kinds = {jit::k_toolchain_kind,
+                                                                 pgo::k_profile_kind};
 
 // Hits or misses of every kind but the bookkeeping ones.
 uint64_t
