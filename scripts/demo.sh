@@ -23,38 +23,43 @@ program=examples/transformer_block.jc
 step() { printf '\n== %s\n' "$*"; }
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
-# Starts the program once in a new process with these options, and prints "PROCESS_MS
-# WALL_MS COMPILES": the whole process as a user waits for it (from this shell's fork to
-# exit), the part after the process had started (wall_ms of `--json`), and the kernels it
-# compiled.
+# Starts the program once in a new process with these options (a failure ends the demo) and
+# sets "$started" to "PROCESS_MS WALL_MS COMPILES": the whole process as a user waits for it
+# (from this shell's fork to exit), the part after the process had started (wall_ms of
+# `--json`), and the kernels it compiled.
 start_once() {
   local begin=$EPOCHREALTIME
   "$jitcache" run "$program" --repeat 0 --json "$@" > "$report"
   local end=$EPOCHREALTIME
-  # The numbers of the report's "totals" object.
-  local totals
+  local totals # the report's "totals" object
   totals=$(sed -n '/"totals"/,$p' "$report")
-  awk -v b="$begin" -v e="$end" \
+  started=$(awk -v b="$begin" -v e="$end" \
     -v w="$(sed -n 's/.*"wall_ms": *\([0-9.e+-]*\).*/\1/p' <<< "$totals" | head -n1)" \
     -v k="$(sed -n 's/.*"compiles": *\([0-9]*\).*/\1/p' <<< "$totals" | head -n1)" \
-    'BEGIN { printf "%.1f %.1f %d\n", (e - b) * 1000, w, k }'
+    'BEGIN { printf "%.1f %.1f %d\n", (e - b) * 1000, w, k }')
 }
 describe() { # PROCESS_MS WALL_MS COMPILES
   echo "compiled $3 kernels; the process took $1 ms ($2 ms of it after it had started)"
 }
 
 step "Cold: $program, every kernel compiled by $(c++ --version | head -n1)"
-read -r cold_ms cold_wall_ms cold_compiles < <(start_once)
+start_once
+read -r cold_ms cold_wall_ms cold_compiles <<< "$started"
 if [ "$cold_compiles" = 0 ]; then
   # An earlier demo already filled the default cache: show the cold cost without it.
   echo "(the default cache already holds this program; the cold run skips it with --no-cache)"
-  read -r cold_ms cold_wall_ms cold_compiles < <(start_once --no-cache)
+  start_once --no-cache
+  read -r cold_ms cold_wall_ms cold_compiles <<< "$started"
 fi
 describe "$cold_ms" "$cold_wall_ms" "$cold_compiles"
 
 step "Warm: the same program in a new process (the median of 5, one after another)"
-read -r warm_ms warm_wall_ms warm_compiles < <(for _ in 1 2 3 4 5; do start_once; done |
-  sort -n | sed -n 3p)
+warm_starts=()
+for _ in 1 2 3 4 5; do
+  start_once
+  warm_starts+=("$started")
+done
+read -r warm_ms warm_wall_ms warm_compiles < <(printf '%s\n' "${warm_starts[@]}" | sort -n | sed -n 3p)
 describe "$warm_ms" "$warm_wall_ms" "$warm_compiles"
 
 step "Run it once, checked against the interpreter"
