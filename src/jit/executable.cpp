@@ -25,11 +25,7 @@ Executable::run(std::span<const Tensor> inputs) const
     return std::unexpected(sizes.error());
   }
   CallAllocation allocation(*sizes);
-  for (const auto& buffer : m_plan.buffers) {
-    if (buffer.parameter < 0) {
-      allocation.add_value(buffer.dtype, buffer.shape);
-    }
-  }
+  allocation.add_buffers(m_plan);
   allocation.add_copies_of(inputs);
   if (auto fits =
         allocation.check(m_signature.name, "its outputs and the values between its kernels");

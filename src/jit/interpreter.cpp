@@ -344,12 +344,8 @@ interpret(const Graph& graph, std::span<const Tensor> inputs)
   if (!sizes) {
     return std::unexpected(sizes.error());
   }
-  CallAllocation allocation(*sizes); // every value is kept until the end
-  for (const auto& node : graph.nodes) {
-    if (node.op != Op::parameter) {
-      allocation.add_value(node.type.dtype, node.type.shape);
-    }
-  }
+  CallAllocation allocation(*sizes);
+  allocation.add_values(graph); // every value is kept until the end
   allocation.add_copies_of(inputs);
   if (auto fits = allocation.check(graph.name, "its values on the interpreter"); !fits) {
     return std::unexpected(fits.error());

@@ -41,6 +41,26 @@ CallAllocation::add_value(DType dtype, const Shape& shape)
 }
 
 void
+CallAllocation::add_values(const Graph& graph)
+{
+  for (const auto& node : graph.nodes) {
+    if (node.op != Op::parameter) {
+      add_value(node.type.dtype, node.type.shape);
+    }
+  }
+}
+
+void
+CallAllocation::add_buffers(const Plan& plan)
+{
+  for (const auto& buffer : plan.buffers) {
+    if (buffer.parameter < 0) {
+      add_value(buffer.dtype, buffer.shape);
+    }
+  }
+}
+
+void
 CallAllocation::add_copies_of(std::span<const Tensor> inputs)
 {
   for (const auto& input : inputs) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jit/ir.hpp"
+#include "jit/plan.hpp"
 #include "jit/program.hpp"
 #include "jitcache/error.hpp"
 #include "jitcache/jit/tensor.hpp"
@@ -38,7 +39,17 @@ public:
   explicit CallAllocation(const SymbolSizes& sizes) : m_sizes(sizes) {}
 
   void add_value(DType dtype, const Shape& shape);
+  // Every value of the graph but its parameters: what the interpreter keeps until the end.
+  void add_values(const Graph& graph);
+  // Every buffer of the plan but its inputs: what compiled code allocates.
+  void add_buffers(const Plan& plan);
   void add_copies_of(std::span<const Tensor> inputs);
+
+  uint64_t
+  bytes() const
+  {
+    return m_bytes;
+  }
 
   // An invalid_argument error when it cannot fit: "calling h: out of memory: its values on
   // the interpreter take 30.0 GiB, and 23.1 GiB is available", where `values` names what the

@@ -89,34 +89,25 @@ uint64_t
 peak_bytes(const Graph& graph, Engine engine)
 {
   const SymbolSizes no_symbols;
-  uint64_t interpreter = 0;
-  for (const auto& node : graph.nodes) {
-    if (node.op != Op::parameter) {
-      interpreter =
-        util::saturating_add(interpreter, bytes_at(node.type.dtype, node.type.shape, no_symbols));
-    }
-  }
+  CallAllocation interpreter(no_symbols);
+  interpreter.add_values(graph);
   if (engine == Engine::interpreter) {
-    return interpreter;
+    return interpreter.bytes();
   }
   const Plan plan = plan_graph(graph);
-  uint64_t buffers = 0;
-  for (const auto& buffer : plan.buffers) {
-    if (buffer.parameter < 0) {
-      buffers = util::saturating_add(buffers, bytes_at(buffer.dtype, buffer.shape, no_symbols));
-    }
-  }
+  CallAllocation buffers(no_symbols);
+  buffers.add_buffers(plan);
   if (engine == Engine::compiled) {
-    return buffers;
+    return buffers.bytes();
   }
-  uint64_t outputs = 0;
+  CallAllocation outputs(no_symbols);
   for (const uint32_t id : std::set<uint32_t>(plan.outputs.begin(), plan.outputs.end())) {
     const auto& buffer = plan.buffers[id];
     if (buffer.parameter < 0) {
-      outputs = util::saturating_add(outputs, bytes_at(buffer.dtype, buffer.shape, no_symbols));
+      outputs.add_value(buffer.dtype, buffer.shape);
     }
   }
-  return std::max(buffers, util::saturating_add(outputs, interpreter));
+  return std::max(buffers.bytes(), util::saturating_add(outputs.bytes(), interpreter.bytes()));
 }
 
 // Why a call cannot run, if its inputs and the values it computes (peak_bytes) take more
