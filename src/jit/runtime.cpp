@@ -359,7 +359,7 @@ Runtime::find_kernel_object(const Key& key, bool use_store, FunctionStats& stats
     return std::nullopt;
   }
   auto lookup_start = Clock::now();
-  auto entries = m_store->get(key, "kernel");
+  auto entries = m_store->get(key, k_kernel_kind);
   stats.lookup_ms += util::elapsed_ms(lookup_start);
   const Blob* object =
     entries && !entries->empty() ? entries->front().find_blob("object") : nullptr;
@@ -377,7 +377,7 @@ std::optional<Prepared>
 Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionStats& stats)
 {
   auto lookup_start = Clock::now();
-  auto entries = m_store->get(key, "graph");
+  auto entries = m_store->get(key, k_graph_kind);
   stats.lookup_ms += util::elapsed_ms(lookup_start);
   if (!entries || entries->empty()) {
     ++stats.misses;
@@ -526,7 +526,7 @@ Runtime::compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilde
   bool waited = false;
   auto lock = cacheable ? compile_lock(key, waited) : std::nullopt;
   if (waited) {
-    auto entries = m_store->get(key, "kernel");
+    auto entries = m_store->get(key, k_kernel_kind);
     if (const Blob* object =
           entries && !entries->empty() ? entries->front().find_blob("object") : nullptr) {
       CompiledKernel found;
@@ -539,7 +539,7 @@ Runtime::compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilde
   auto compiled = compile_kernel(spec, key, tools, dir, index);
   if (compiled.succeeded && cacheable && m_store) {
     Entry entry;
-    entry.kind = "kernel";
+    entry.kind = std::string(k_kernel_kind);
     entry.key = key;
     entry.details = builder.details();
     entry.blobs = {Blob{"object", Bytes::copy_of(compiled.object)},
@@ -710,7 +710,7 @@ Runtime::put_graph_entry(const Key& key, const KeyBuilder& builder, const std::s
                          uint64_t compile_ms)
 {
   Entry entry;
-  entry.kind = "graph";
+  entry.kind = std::string(k_graph_kind);
   entry.key = key;
   entry.details = builder.details();
   entry.blobs = {Blob{"plan", Bytes::copy_of(plan_text)},

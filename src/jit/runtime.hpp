@@ -34,9 +34,15 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 namespace jitcache::jit {
+
+// The artifact kinds the runtime stores: one entry per traced function specialization (its
+// launch plan, kernel keys and library) and one per kernel (its object file).
+inline constexpr std::string_view k_graph_kind = "graph";
+inline constexpr std::string_view k_kernel_kind = "kernel";
 
 struct RuntimeOptions {
   Config config;

@@ -77,8 +77,9 @@ TEST(Run, EveryExampleRunsWarmInASecondProcessWithNothingCompiled)
 }
 
 // The compiler's identity and the shape profile are looked up at every start: they show by
-// kind but stay out of the hit rate, so a warm start counts as one hit of one lookup.
-TEST(Run, TheHitRateLeavesOutTheCachesBookkeeping)
+// kind but stay out of the hit rates. A start looks kernels up only when its graph missed, so
+// the rates are per kind: one cold and one warm start hit half of their graph lookups.
+TEST(Run, HitRatesArePerKindAndLeaveOutTheCachesBookkeeping)
 {
   TempDir cache;
   const auto file = (k_examples / "mlp.jc").string();
@@ -91,13 +92,24 @@ TEST(Run, TheHitRateLeavesOutTheCachesBookkeeping)
   const auto stats = nlohmann::json::parse(result.out);
   EXPECT_EQ(stats["hits"], 1);             // the warm start's graph
   EXPECT_EQ(stats["misses"], 1 + kernels); // the cold start's graph and kernels
+  EXPECT_EQ(stats["hit_rates"]["graph"]["hits"], 1);
+  EXPECT_EQ(stats["hit_rates"]["graph"]["misses"], 1);
+  EXPECT_DOUBLE_EQ(stats["hit_rates"]["graph"]["hit_rate"].get<double>(), 0.5);
+  EXPECT_EQ(stats["hit_rates"]["kernel"]["hits"], 0);
+  EXPECT_EQ(stats["hit_rates"]["kernel"]["misses"], kernels);
+  EXPECT_FALSE(stats["hit_rates"].contains("toolchain"));
+  EXPECT_FALSE(stats["hit_rates"].contains("pgo"));
   EXPECT_EQ(stats["counters"]["hit.local.toolchain"], 1);
   EXPECT_EQ(stats["counters"]["miss.local.toolchain"], 1);
   EXPECT_EQ(stats["counters"]["miss.local.pgo"], 2);
   auto text = run_cli({"stats", "--cache-dir", cache.path().string()});
-  EXPECT_NE(text.out.find(fmt::format("Hit rate            1 of {} lookups", 2 + kernels)),
+  EXPECT_NE(text.out.find(fmt::format(
+              "Hit rate            graph 50.0% (1 of 2), kernel 0.0% (0 of {})\n", kernels)),
             std::string::npos)
     << text.out;
+  TempDir empty;
+  auto fresh = run_cli({"stats", "--cache-dir", empty.path().string()});
+  EXPECT_NE(fresh.out.find("Hit rate            no lookups yet\n"), std::string::npos) << fresh.out;
 }
 
 // A graph hit saves the wait for its compile: its kernels compiled side by side, so the sum
