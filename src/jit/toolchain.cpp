@@ -117,6 +117,19 @@ version_probe(const std::vector<std::string>& command)
   return builder;
 }
 
+// NAME=value of each variable of k_compiler_environment that is set, in the list's order.
+std::vector<std::string>
+compiler_environment()
+{
+  std::vector<std::string> set;
+  for (const char* name : k_compiler_environment) {
+    if (const char* value = std::getenv(name)) {
+      set.push_back(fmt::format("{}={}", name, value));
+    }
+  }
+  return set;
+}
+
 } // namespace
 
 Expected<Toolchain>
@@ -142,6 +155,7 @@ Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
   toolchain.m_identity.binary_size = static_cast<uint64_t>(st.st_size);
   toolchain.m_identity.binary_mtime_ns =
     int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+  toolchain.m_identity.environment = compiler_environment();
 
   const auto probe = version_probe(command);
   const Key probe_key = probe.build();
@@ -258,6 +272,10 @@ Toolchain::add_to_key(KeyBuilder& builder) const
     .add_strings("cxxflags", m_flags)
     .add_string("target.architecture", m_target.architecture)
     .add_string("target.cpu_features", m_target.cpu_features);
+  // Only when one is set, so that keys made without any stay what they were.
+  if (!m_identity.environment.empty()) {
+    builder.add_strings("toolchain.environment", m_identity.environment);
+  }
 }
 
 } // namespace jitcache::jit

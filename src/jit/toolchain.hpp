@@ -2,8 +2,9 @@
 //
 // `cxx` is a command of one or more words ("c++", "ccache c++"); its first word is resolved
 // through PATH. `cxxflags` is split at white space (no shell quoting). The identity, which
-// enters every kernel key, is the resolved path, the `--version` output, and the size and
-// modification time of the compiler binary. The target is the architecture, plus the CPU's
+// enters every kernel key, is the resolved path, the `--version` output, the size and
+// modification time of the compiler binary, and the environment variables that change what it
+// produces (include and program paths). The target is the architecture, plus the CPU's
 // feature list when the flags tune code for this host (-march=native and the like).
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <jitcache/error.hpp>
 #include <jitcache/key_builder.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -29,7 +31,18 @@ struct ToolchainIdentity {
   std::string version;              // what `command --version` printed
   uint64_t binary_size = 0;
   int64_t binary_mtime_ns = 0;
+  // NAME=value of each set variable, among those the compiler reads, that can change what it
+  // produces (k_compiler_environment): another include path can put another header in a kernel.
+  std::vector<std::string> environment;
 };
+
+// The environment variables that reach GCC or Clang and can change the code they produce:
+// where the driver finds its programs, headers and libraries, and Clang's option override.
+// Variables that change only diagnostics or dependency files (LANG, TMPDIR, ...) are left out,
+// and so is PATH, which the compiler itself was resolved through.
+inline constexpr std::array<const char*, 6> k_compiler_environment = {
+  "CCC_OVERRIDE_OPTIONS", "COMPILER_PATH",   "CPATH",
+  "CPLUS_INCLUDE_PATH",   "GCC_EXEC_PREFIX", "LIBRARY_PATH"};
 
 struct TargetIdentity {
   std::string architecture; // uname's machine, e.g. x86_64

@@ -9,6 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+
 #include <dlfcn.h>
 #include <sys/stat.h>
 
@@ -28,6 +32,32 @@ key_of(const Toolchain& toolchain)
   toolchain.add_to_key(builder);
   return builder.build();
 }
+
+// Sets an environment variable for the scope, then restores what was there.
+class ScopedVariable {
+public:
+  ScopedVariable(const char* name, const std::string& value) : m_name(name)
+  {
+    if (const char* old = std::getenv(name)) {
+      m_old = old;
+    }
+    ::setenv(name, value.c_str(), 1);
+  }
+  ScopedVariable(const ScopedVariable&) = delete;
+  ScopedVariable& operator=(const ScopedVariable&) = delete;
+  ~ScopedVariable()
+  {
+    if (m_old) {
+      ::setenv(m_name, m_old->c_str(), 1);
+    } else {
+      ::unsetenv(m_name);
+    }
+  }
+
+private:
+  const char* m_name;
+  std::optional<std::string> m_old;
+};
 
 } // namespace
 
@@ -104,6 +134,39 @@ TEST(Toolchain, KeyChangesWithVersionFlagsAndTarget)
   EXPECT_NE(key_of(first), key_of(other_flags));
   EXPECT_NE(key_of(first), key_of(native));
   EXPECT_FALSE(native.target().cpu_features.empty());
+}
+
+// An include path from the environment reaches the compiler and can put another header in a
+// kernel, so it is part of the identity; a variable the compiler does not read is not.
+TEST(Toolchain, KeyChangesWithTheEnvironmentThatReachesTheCompiler)
+{
+  TempDir dir;
+  ASSERT_TRUE(util::write_file_atomic(dir / "limits",
+                                      std::string_view("#error shadowed by CPLUS_INCLUDE_PATH\n")));
+  const auto source = dir / "kernel.cpp";
+  ASSERT_TRUE(util::write_file_atomic(source, std::string_view("#include <limits>\n")));
+  const auto plain = Toolchain::detect("c++", "-O2 -fPIC -shared", k_timeout).value();
+  {
+    ScopedVariable include_path("CPLUS_INCLUDE_PATH", dir.path().string());
+    const auto shadowed = Toolchain::detect("c++", "-O2 -fPIC -shared", k_timeout).value();
+    const auto outcome = shadowed.compile(source, dir / "kernel.so").value();
+    EXPECT_NE(outcome.diagnostics.find("shadowed by CPLUS_INCLUDE_PATH"), std::string::npos)
+      << outcome.diagnostics;
+    EXPECT_TRUE(std::ranges::count(shadowed.identity().environment,
+                                   "CPLUS_INCLUDE_PATH=" + dir.path().string()) == 1);
+    KeyBuilder a;
+    KeyBuilder b;
+    plain.add_to_key(a);
+    shadowed.add_to_key(b);
+    EXPECT_NE(a.build(), b.build());
+    const auto differences = compare_details(a.details(), b.details());
+    EXPECT_TRUE(std::ranges::any_of(differences, [](const auto& difference) {
+      return difference.name == "toolchain.environment";
+    }));
+  }
+  ScopedVariable unrelated("JITCACHE_TEST_UNRELATED", "1");
+  const auto same = Toolchain::detect("c++", "-O2 -fPIC -shared", k_timeout).value();
+  EXPECT_EQ(key_of(plain), key_of(same));
 }
 
 TEST(Toolchain, HangingAndBrokenCompilers)
