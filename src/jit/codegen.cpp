@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 
 namespace jitcache::jit {
@@ -26,12 +28,24 @@ c_type(DType dtype)
   return "void";
 }
 
+// An int64 literal, as <cstdint>'s INT64_C writes it on LP64 targets (kernels include no
+// standard header). The smallest value has no literal of its own (its magnitude does not
+// fit), so it is written as an expression.
+std::string
+integer_literal(int64_t value)
+{
+  if (value == std::numeric_limits<int64_t>::min()) {
+    return fmt::format("({}L - 1)", value + 1);
+  }
+  return fmt::format("{}L", value);
+}
+
 std::string
 size_code(const SizeExpr& size)
 {
   std::vector<std::string> factors;
   if (size.coefficient != 1 || size.symbols.empty()) {
-    factors.push_back(fmt::format("INT64_C({})", size.coefficient));
+    factors.push_back(integer_literal(size.coefficient));
   }
   for (auto symbol : size.symbols) {
     factors.push_back(fmt::format("s{}", symbol));
@@ -61,14 +75,14 @@ literal_code(DType dtype, double value)
   case DType::boolean: return value != 0 ? "true" : "false";
   case DType::i32:
   case DType::i64:
-    return fmt::format("static_cast<{}>(INT64_C({}))", c_type(dtype), static_cast<int64_t>(value));
+    return fmt::format("static_cast<{}>({})", c_type(dtype),
+                       integer_literal(static_cast<int64_t>(value)));
   default:
     if (std::isnan(value)) { // C++ has no literal for these two
-      return fmt::format("std::numeric_limits<{}>::quiet_NaN()", c_type(dtype));
+      return fmt::format("static_cast<{}>(__builtin_nan(\"\"))", c_type(dtype));
     }
     if (std::isinf(value)) {
-      return fmt::format("{}std::numeric_limits<{}>::infinity()", value < 0 ? "-" : "",
-                         c_type(dtype));
+      return fmt::format("static_cast<{}>({}__builtin_inf())", c_type(dtype), value < 0 ? "-" : "");
     }
     return fmt::format("static_cast<{}>({:a})", c_type(dtype), value); // hexadecimal: exact
   }

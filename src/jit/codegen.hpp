@@ -20,7 +20,7 @@ namespace jitcache::jit {
 
 // Changes whenever generated code changes for the same spec, or the form of a graph entry
 // (its launch plan); part of every kernel and graph key.
-inline constexpr std::string_view k_codegen_version = "2";
+inline constexpr std::string_view k_codegen_version = "3";
 // The options codegen was run with; part of every kernel key.
 std::string codegen_options();
 

@@ -7,23 +7,64 @@
 // float-to-integer casts saturate (NaN gives 0): no input can reach undefined behaviour.
 //
 // Math functions are the compiler's builtins (the same libm calls <cmath> makes) rather than
-// <cmath> itself: parsing <cmath> was 85% of each kernel's compile time.
+// <cmath> itself: parsing <cmath> was 85% of each kernel's compile time. No other standard
+// header either: <cstdint>, <limits> and <type_traits> were a quarter of what was left. The
+// fixed-width types come from the compiler's predefined macros (GCC's and Clang's; an alias
+// may repeat <cstdint>'s, so the interpreter can have both), and the traits and limits below
+// cover the five dtypes.
 #pragma once
 
-#include <cstdint>
-#include <limits>
-#include <type_traits>
+using int32_t = __INT32_TYPE__;
+using int64_t = __INT64_TYPE__;
 
 namespace jc {
 
+template<typename A, typename B>
+inline constexpr bool same = false;
+template<typename A>
+inline constexpr bool same<A, A> = true;
+
 template<typename T>
-using wide_unsigned = std::make_unsigned_t<T>;
+inline constexpr bool is_floating = same<T, float> || same<T, double>;
+
+// Integer arithmetic is done in the unsigned type of the same width, where it wraps.
+template<typename T>
+struct unsigned_of;
+template<>
+struct unsigned_of<int32_t> {
+  using type = __UINT32_TYPE__;
+};
+template<>
+struct unsigned_of<int64_t> {
+  using type = __UINT64_TYPE__;
+};
+template<typename T>
+using wide_unsigned = typename unsigned_of<T>::type;
+
+// The range of the integer dtypes.
+template<typename T>
+struct limits;
+template<>
+struct limits<bool> {
+  static constexpr bool min = false;
+  static constexpr bool max = true;
+};
+template<>
+struct limits<int32_t> {
+  static constexpr int32_t min = -__INT32_MAX__ - 1;
+  static constexpr int32_t max = __INT32_MAX__;
+};
+template<>
+struct limits<int64_t> {
+  static constexpr int64_t min = -__INT64_MAX__ - 1;
+  static constexpr int64_t max = __INT64_MAX__;
+};
 
 template<typename T>
 inline T
 add(T a, T b)
 {
-  if constexpr (std::is_integral_v<T>) {
+  if constexpr (!is_floating<T>) {
     return static_cast<T>(static_cast<wide_unsigned<T>>(a) + static_cast<wide_unsigned<T>>(b));
   } else {
     return a + b;
@@ -34,7 +75,7 @@ template<typename T>
 inline T
 sub(T a, T b)
 {
-  if constexpr (std::is_integral_v<T>) {
+  if constexpr (!is_floating<T>) {
     return static_cast<T>(static_cast<wide_unsigned<T>>(a) - static_cast<wide_unsigned<T>>(b));
   } else {
     return a - b;
@@ -45,7 +86,7 @@ template<typename T>
 inline T
 mul(T a, T b)
 {
-  if constexpr (std::is_integral_v<T>) {
+  if constexpr (!is_floating<T>) {
     return static_cast<T>(static_cast<wide_unsigned<T>>(a) * static_cast<wide_unsigned<T>>(b));
   } else {
     return a * b;
@@ -56,7 +97,7 @@ template<typename T>
 inline T
 div(T a, T b)
 {
-  if constexpr (std::is_integral_v<T>) {
+  if constexpr (!is_floating<T>) {
     if (b == 0) {
       return 0;
     }
@@ -108,7 +149,7 @@ template<typename T>
 inline T
 exp(T x)
 {
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (same<T, float>) {
     return __builtin_expf(x);
   } else {
     return __builtin_exp(x);
@@ -119,7 +160,7 @@ template<typename T>
 inline T
 log(T x)
 {
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (same<T, float>) {
     return __builtin_logf(x);
   } else {
     return __builtin_log(x);
@@ -130,7 +171,7 @@ template<typename T>
 inline T
 sqrt(T x)
 {
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (same<T, float>) {
     return __builtin_sqrtf(x);
   } else {
     return __builtin_sqrt(x);
@@ -148,7 +189,7 @@ template<typename T>
 inline T
 tanh(T x)
 {
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (same<T, float>) {
     return __builtin_tanhf(x);
   } else {
     return __builtin_tanh(x);
@@ -175,7 +216,7 @@ template<typename T>
 inline T
 sin(T x)
 {
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (same<T, float>) {
     return __builtin_sinf(x);
   } else {
     return __builtin_sin(x);
@@ -186,7 +227,7 @@ template<typename T>
 inline T
 cos(T x)
 {
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (same<T, float>) {
     return __builtin_cosf(x);
   } else {
     return __builtin_cos(x);
@@ -197,7 +238,7 @@ template<typename T>
 inline T
 pow(T a, T b)
 {
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (same<T, float>) {
     return __builtin_powf(a, b);
   } else {
     return __builtin_pow(a, b);
@@ -208,17 +249,17 @@ template<typename To, typename From>
 inline To
 cast(From x)
 {
-  if constexpr (std::is_same_v<To, bool>) {
+  if constexpr (same<To, bool>) {
     return x != From(0);
-  } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
+  } else if constexpr (!is_floating<To> && is_floating<From>) {
     if (__builtin_isnan(x)) {
       return 0;
     }
-    if (x <= static_cast<From>(std::numeric_limits<To>::min())) {
-      return std::numeric_limits<To>::min();
+    if (x <= static_cast<From>(limits<To>::min)) {
+      return limits<To>::min;
     }
-    if (x >= static_cast<From>(std::numeric_limits<To>::max())) {
-      return std::numeric_limits<To>::max();
+    if (x >= static_cast<From>(limits<To>::max)) {
+      return limits<To>::max;
     }
     return static_cast<To>(x);
   } else {
@@ -231,10 +272,10 @@ template<typename T>
 inline T
 lowest()
 {
-  if constexpr (std::is_floating_point_v<T>) {
+  if constexpr (is_floating<T>) {
     return -static_cast<T>(__builtin_inf());
   } else {
-    return std::numeric_limits<T>::min();
+    return limits<T>::min;
   }
 }
 
@@ -242,10 +283,10 @@ template<typename T>
 inline T
 highest()
 {
-  if constexpr (std::is_floating_point_v<T>) {
+  if constexpr (is_floating<T>) {
     return static_cast<T>(__builtin_inf());
   } else {
-    return std::numeric_limits<T>::max();
+    return limits<T>::max;
   }
 }
 
