@@ -228,11 +228,14 @@ Toolchain::link(const std::vector<std::filesystem::path>& objects,
                 const std::filesystem::path& working_directory) const
 {
   std::vector<std::string> arguments;
-  arguments.reserve(objects.size() + 2);
+  arguments.reserve(objects.size() + 5);
   for (const auto& object : objects) {
     arguments.push_back(object.string());
   }
-  arguments.insert(arguments.end(), {"-o", output.string()});
+  // Kernels call only libm and compiler helpers. Without the C++ and C libraries the driver
+  // adds by default, the linker has no libstdc++ to read: 20 ms instead of 48 per link. What a
+  // library leaves undefined (memcpy, say) binds to the process's libc when it is loaded.
+  arguments.insert(arguments.end(), {"-nodefaultlibs", "-lm", "-lgcc", "-o", output.string()});
   return run(arguments, working_directory);
 }
 

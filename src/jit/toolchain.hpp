@@ -104,7 +104,8 @@ public:
   Expected<CompileOutcome>
   compile_object(const std::filesystem::path& source, const std::filesystem::path& object,
                  const std::filesystem::path& working_directory = {}) const;
-  // Links object files into one shared object, with the same command and flags.
+  // Links object files into one shared object, with the same command and flags, against libm
+  // and the compiler's helper library only.
   Expected<CompileOutcome> link(const std::vector<std::filesystem::path>& objects,
                                 const std::filesystem::path& output,
                                 const std::filesystem::path& working_directory = {}) const;
