@@ -3,6 +3,7 @@
 #include "core/counters.hpp"
 #include "jit/codegen.hpp"
 #include "jit/graph_structure.hpp"
+#include "jit/kernel_build.hpp"
 #include "jit/kernel_prelude_text.hpp"
 #include "jit/planner.hpp"
 #include "jit/printer.hpp"
@@ -21,15 +22,6 @@
 #include <sstream>
 
 namespace jitcache::jit {
-
-struct CompiledKernel {
-  bool succeeded = false;
-  bool from_cache = false; // another process compiled it while this one waited
-  std::string source;
-  std::vector<uint8_t> object;
-  std::string failure;
-  uint64_t milliseconds = 0;
-};
 
 namespace {
 
@@ -59,116 +51,6 @@ std::string
 producer()
 {
   return fmt::format("jitcache {}", version());
-}
-
-// A private directory for one batch of compiles, removed with its contents.
-class ScratchDir {
-public:
-  static Expected<ScratchDir>
-  create()
-  {
-    auto pattern = (std::filesystem::temp_directory_path() / "jitcache-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      return std::unexpected(
-        util::errno_error("cannot create a directory for compiling", pattern, errno));
-    }
-    return ScratchDir(pattern);
-  }
-  ScratchDir(ScratchDir&& other) noexcept : m_path(std::move(other.m_path))
-  {
-    other.m_path.clear();
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ScratchDir& operator=(ScratchDir&&) = delete;
-  ~ScratchDir()
-  {
-    if (!m_path.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(m_path, ignored);
-    }
-  }
-  const std::filesystem::path&
-  path() const
-  {
-    return m_path;
-  }
-
-private:
-  explicit ScratchDir(std::filesystem::path path) : m_path(std::move(path)) {}
-  std::filesystem::path m_path;
-};
-
-std::string
-describe_failure(const CompileOutcome& outcome, std::string_view what)
-{
-  auto text = outcome.timed_out ? fmt::format("{} ran past its time limit (compile_timeout)", what)
-                                : fmt::format("{} exited with status {}", what, outcome.exit_code);
-  if (!outcome.diagnostics.empty()) {
-    text += ":\n" + outcome.diagnostics;
-  }
-  return text;
-}
-
-CompiledKernel
-compile_kernel(const KernelSpec& spec, const Key& key, const Toolchain& toolchain,
-               const std::filesystem::path& dir, size_t index)
-{
-  CompiledKernel result;
-  result.source = generate_kernel_source(spec, kernel_symbol(key.to_hex()));
-  const auto source_name = fmt::format("kernel{}.cpp", index);
-  const auto object_name = fmt::format("kernel{}.o", index);
-  if (auto written = util::write_file_atomic(dir / source_name, result.source, false); !written) {
-    result.failure = written.error().message;
-    return result;
-  }
-  // Relative names, run inside the scratch directory: no temporary path reaches the
-  // compiler's command line or its output.
-  auto outcome = toolchain.compile_object(source_name, object_name, dir);
-  if (!outcome) {
-    result.failure = outcome.error().message;
-    return result;
-  }
-  result.milliseconds = outcome->milliseconds;
-  if (!outcome->succeeded) {
-    result.failure = describe_failure(*outcome, "the compiler");
-    return result;
-  }
-  auto object = util::read_file(dir / object_name);
-  if (!object) {
-    result.failure = object.error().message;
-    return result;
-  }
-  result.object = std::move(*object);
-  result.succeeded = true;
-  return result;
-}
-
-// Links the objects into one shared object; returns its bytes or why it failed.
-Expected<Bytes>
-link_library(const std::vector<Bytes>& objects, const Toolchain& toolchain,
-             const std::filesystem::path& dir)
-{
-  std::vector<std::filesystem::path> names;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    names.emplace_back(fmt::format("link{}.o", i));
-    if (auto written = util::write_file_atomic(dir / names.back(), objects[i].span(), false);
-        !written) {
-      return std::unexpected(written.error());
-    }
-  }
-  auto outcome = toolchain.link(names, "graph.so", dir);
-  if (!outcome) {
-    return std::unexpected(outcome.error());
-  }
-  if (!outcome->succeeded) {
-    return make_error(ErrorCode::io, describe_failure(*outcome, "linking the kernels"));
-  }
-  auto library = util::read_file(dir / "graph.so");
-  if (!library) {
-    return std::unexpected(library.error());
-  }
-  return Bytes::adopt(std::move(*library));
 }
 
 // A graph without kernels: each output is an input, or a view of one.

@@ -57,7 +57,7 @@ struct Prepared {
   Key graph_key;
 };
 
-struct CompiledKernel; // one kernel's object, or why it failed (runtime.cpp)
+struct CompiledKernel; // one kernel's object, or why it failed (kernel_build.hpp)
 
 class Runtime {
 public:
