@@ -8,7 +8,6 @@
 #include "jit/planner.hpp"
 #include "jit/printer.hpp"
 #include "util/clock.hpp"
-#include "util/files.hpp"
 #include "util/hashing.hpp"
 #include "util/log.hpp"
 
@@ -17,7 +16,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 

@@ -67,14 +67,12 @@ std::vector<std::pair<std::string, Lookups>>
 lookups_by_kind(const core::Counters& counters)
 {
   std::map<std::string, Lookups> kinds;
-  for (const auto& [tier, by_kind] : by_tier(counters, "hit")) {
-    for (const auto& [kind, value] : by_kind) {
-      kinds[kind].hits += value;
-    }
-  }
-  for (const auto& [tier, by_kind] : by_tier(counters, "miss")) {
-    for (const auto& [kind, value] : by_kind) {
-      kinds[kind].misses += value;
+  for (const auto& [event, count] :
+       {std::pair{"hit", &Lookups::hits}, std::pair{"miss", &Lookups::misses}}) {
+    for (const auto& [tier, by_kind] : by_tier(counters, event)) {
+      for (const auto& [kind, value] : by_kind) {
+        kinds[kind].*count += value;
+      }
     }
   }
   std::vector<std::pair<std::string, Lookups>> result;
