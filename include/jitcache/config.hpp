@@ -4,6 +4,7 @@
 #pragma once
 
 #include <jitcache/error.hpp>
+#include <jitcache/log_level.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -12,8 +13,6 @@
 #include <vector>
 
 namespace jitcache {
-
-enum class LogLevel { error, warning, info, debug };
 
 struct Config {
   std::filesystem::path dir; // the local cache directory

@@ -1,9 +1,9 @@
 // A Key names a cache entry: a 256-bit BLAKE2b digest, shown as 64 hex characters.
 #pragma once
 
+#include <jitcache/digest.hpp>
 #include <jitcache/error.hpp>
 
-#include <array>
 #include <compare>
 #include <cstdint>
 #include <functional>
@@ -12,9 +12,6 @@
 #include <string_view>
 
 namespace jitcache {
-
-inline constexpr size_t k_digest_size = 32;
-using Digest = std::array<uint8_t, k_digest_size>;
 
 std::string to_hex(std::span<const uint8_t> bytes);
 

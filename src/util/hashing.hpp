@@ -2,7 +2,7 @@
 // XXH3-128 (xxhash) for checksums, where only accidental corruption must be caught.
 #pragma once
 
-#include <jitcache/key.hpp>
+#include <jitcache/digest.hpp>
 
 #include <sodium/crypto_generichash.h>
 

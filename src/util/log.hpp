@@ -2,7 +2,7 @@
 // configuration can change it. A warning about a recurring problem is printed once per topic.
 #pragma once
 
-#include <jitcache/config.hpp>
+#include <jitcache/log_level.hpp>
 
 #include <optional>
 #include <string_view>
