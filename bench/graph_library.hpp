@@ -3,7 +3,7 @@
 // entry points.
 #pragma once
 
-#include "jit/codegen.hpp"
+#include "jit/codegen/codegen.hpp"
 #include "storage/local/local_store.hpp"
 
 #include <filesystem>

@@ -3,11 +3,11 @@
 // length compiled by the same compiler with the same flags. Both read 16 MiB and write
 // 16 MiB; the ratio line is chain time / copy time (2.0 would be half the copy's bandwidth).
 #include "bench_dir.hpp"
-#include "jit/codegen.hpp"
-#include "jit/loader.hpp"
-#include "jit/planner.hpp"
-#include "jit/program.hpp"
-#include "jit/toolchain.hpp"
+#include "jit/build/loader.hpp"
+#include "jit/build/toolchain.hpp"
+#include "jit/codegen/codegen.hpp"
+#include "jit/language/program.hpp"
+#include "jit/plan/planner.hpp"
 #include "util/files.hpp"
 
 #include <benchmark/benchmark.h>

@@ -7,9 +7,9 @@
 // baseline.
 #include "bench_dir.hpp"
 #include "graph_library.hpp"
-#include "jit/codegen.hpp"
-#include "jit/program.hpp"
-#include "jit/runtime.hpp"
+#include "jit/codegen/codegen.hpp"
+#include "jit/language/program.hpp"
+#include "jit/runtime/runtime.hpp"
 #include "util/files.hpp"
 
 #include <benchmark/benchmark.h>

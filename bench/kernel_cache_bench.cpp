@@ -1,7 +1,7 @@
 // Level 1: kernel spec cache lookups (structural key -> spec, then argument spec -> kernel)
 // per second from 1 and 2 threads, over 1,000 cached kernels, against a baseline measured in
 // the same run: one std::unordered_map of the same keys behind one mutex.
-#include "kernels/kernel_cache.hpp"
+#include "kernel_cache/kernel_cache.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -11,7 +11,7 @@
 
 namespace {
 
-using namespace jitcache::kernels;
+using namespace jitcache::kernel_cache;
 
 constexpr int k_graphs = 250;
 constexpr int k_specs_per_graph = 4; // e.g. f32/f64 x two batch sizes

@@ -5,13 +5,14 @@
 // C++ source can be generated, and its plan must read back from its own text form. Run lines
 // whose values are all small run on the interpreter, which must give outputs of the types the
 // graph declares.
-#include "jit/codegen.hpp"
-#include "jit/interpreter.hpp"
-#include "jit/plan.hpp"
-#include "jit/planner.hpp"
-#include "jit/printer.hpp"
-#include "jit/program.hpp"
-#include "jit/random_inputs.hpp"
+#include "jit/codegen/codegen.hpp"
+#include "jit/execute/interpreter.hpp"
+#include "jit/ir/arguments.hpp"
+#include "jit/ir/printer.hpp"
+#include "jit/language/program.hpp"
+#include "jit/plan/plan.hpp"
+#include "jit/plan/planner.hpp"
+#include "jit/runner/random_inputs.hpp"
 
 #include <cstdint>
 #include <cstdlib>

@@ -5,7 +5,7 @@
 // one function fell back to the interpreter because its kernels could not be compiled.
 #include "cli.hpp"
 
-#include "jit/program_runner.hpp"
+#include "jit/runner/program_runner.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 // jitcache stats [--json]: what the cache holds and how it has served lookups.
 #include "cli.hpp"
 
-#include "jit/runtime.hpp"
-#include "jit/toolchain.hpp"
+#include "jit/build/toolchain.hpp"
+#include "jit/runtime/runtime.hpp"
 #include "pgo/profile_store.hpp"
 #include "util/size.hpp"
 

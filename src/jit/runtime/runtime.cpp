@@ -1,0 +1,608 @@
+#include "jit/runtime/runtime.hpp"
+
+#include "core/counters.hpp"
+#include "jit/build/kernel_build.hpp"
+#include "jit/codegen/codegen.hpp"
+#include "jit/codegen/kernel_prelude_text.hpp"
+#include "jit/ir/printer.hpp"
+#include "jit/plan/planner.hpp"
+#include "jit/runtime/graph_structure.hpp"
+#include "util/clock.hpp"
+#include "util/hashing.hpp"
+#include "util/log.hpp"
+
+#include <jitcache/jitcache.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+
+namespace jitcache::jit {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The codegen version and a digest of the prelude text: either changing changes every key.
+const std::string&
+codegen_identity()
+{
+  static const std::string identity = [] {
+    const auto text = kernel_prelude_text();
+    const auto digest =
+      util::blake2b_256(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    return fmt::format("{} prelude {}", k_codegen_version, to_hex(digest).substr(0, 16));
+  }();
+  return identity;
+}
+
+void
+add_codegen_components(KeyBuilder& builder)
+{
+  builder.add_string("codegen", codegen_identity());
+  builder.add_string("codegen_options", codegen_options());
+}
+
+std::string
+producer()
+{
+  return fmt::format("jitcache {}", version());
+}
+
+// A graph without kernels: each output is an input, or a view of one.
+std::shared_ptr<const Executable>
+make_kernelless_executable(const Graph& graph, Plan plan)
+{
+  return std::make_shared<const Executable>(graph, std::move(plan), std::vector<KernelFunction>{},
+                                            std::vector<LoadedLibrary>{});
+}
+
+// Resolves each kernel's entry point in a graph's loaded library.
+Expected<std::shared_ptr<const Executable>>
+make_executable(const Graph& graph, Plan plan, const std::vector<Key>& keys,
+                Expected<LoadedLibrary> loaded)
+{
+  if (!loaded) {
+    return std::unexpected(loaded.error());
+  }
+  std::vector<KernelFunction> functions;
+  for (const auto& key : keys) {
+    auto symbol = loaded->symbol(kernel_symbol(key.to_hex()));
+    if (!symbol) {
+      return std::unexpected(symbol.error());
+    }
+    functions.push_back(reinterpret_cast<KernelFunction>(*symbol));
+  }
+  return std::make_shared<const Executable>(graph, std::move(plan), std::move(functions),
+                                            std::vector<LoadedLibrary>{std::move(*loaded)});
+}
+
+// The name a graph's library loaded from memory shows in /proc/self/maps.
+std::string
+memory_name(const Key& graph_key)
+{
+  return "jitcache-graph-" + graph_key.to_hex().substr(0, 16);
+}
+
+// Loads a library the cache checked where it lies, so that debuggers and profilers see its
+// file; from the checked bytes in memory when it cannot be mapped there (a cache directory
+// mounted noexec, or the file replaced while it was loaded).
+Expected<LoadedLibrary>
+load_checked_file(const storage::local::LoadableFile& file, const Key& graph_key)
+{
+  auto loaded = LoadedLibrary::open_checked_file(file.path, file.fd.get());
+  if (!loaded) {
+    util::log_debug(
+      fmt::format("loading {} from memory: {}", file.path.string(), loaded.error().message));
+    loaded = LoadedLibrary::open_memory(file.image, memory_name(graph_key));
+  }
+  return loaded;
+}
+
+std::string
+join_keys(const std::vector<Key>& keys)
+{
+  std::string text;
+  for (const auto& key : keys) {
+    text += key.to_hex();
+    text += '\n';
+  }
+  return text;
+}
+
+std::optional<std::vector<Key>>
+split_keys(std::string_view text)
+{
+  std::vector<Key> keys;
+  std::istringstream lines{std::string(text)};
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto key = Key::from_hex(line);
+    if (!key) {
+      return std::nullopt;
+    }
+    keys.push_back(*key);
+  }
+  return keys;
+}
+
+std::string_view
+blob_text(const Blob& blob)
+{
+  return {reinterpret_cast<const char*>(blob.data.data()), blob.data.size()};
+}
+
+// Compiler versions remembered in the local store (kind "toolchain"), so that a warm start
+// does not run the compiler at all.
+class StoreVersionCache final : public VersionCache {
+public:
+  explicit StoreVersionCache(storage::local::LocalStore& store) : m_store(store) {}
+
+  std::optional<std::string>
+  find(const Key& probe) override
+  {
+    auto entries = m_store.get(probe, k_toolchain_kind);
+    const Blob* version =
+      entries && !entries->empty() ? entries->front().find_blob("version") : nullptr;
+    if (!version) {
+      return std::nullopt;
+    }
+    return std::string(blob_text(*version));
+  }
+
+  void
+  remember(const Key& /*probe*/, const Entry& entry) override
+  {
+    Entry stored = entry;
+    stored.created_ms = util::now_ms();
+    stored.producer = producer();
+    (void)m_store.put(stored);
+  }
+
+private:
+  storage::local::LocalStore& m_store;
+};
+
+} // namespace
+
+Runtime::Runtime(RuntimeOptions options)
+  : m_options(std::move(options)), m_kernel_cache(m_options.config.kernel_cache_entries)
+{
+  if (m_options.use_cache && !m_options.config.disable) {
+    m_store = std::make_unique<storage::local::LocalStore>(m_options.config);
+    if (m_store->access() == storage::local::Access::off) {
+      m_store.reset();
+    }
+  }
+}
+
+Runtime::~Runtime() = default;
+
+Expected<const Toolchain*>
+Runtime::toolchain()
+{
+  std::lock_guard lock(m_mutex);
+  if (!m_toolchain) {
+    std::optional<StoreVersionCache> versions;
+    if (m_store) {
+      versions.emplace(*m_store);
+    }
+    m_toolchain = Toolchain::detect(m_options.config.cxx, m_options.config.cxxflags,
+                                    std::chrono::seconds(m_options.config.compile_timeout_s),
+                                    versions ? &*versions : nullptr);
+  }
+  if (!*m_toolchain) {
+    return std::unexpected(m_toolchain->error());
+  }
+  return &**m_toolchain;
+}
+
+Expected<KeyBuilder>
+Runtime::graph_key(const Graph& graph)
+{
+  auto tools = toolchain();
+  if (!tools) {
+    return std::unexpected(tools.error());
+  }
+  KeyBuilder builder;
+  builder.add_string("artifact", "graph");
+  builder.add_string("graph", print_graph(graph, PrintOptions{true}));
+  add_codegen_components(builder);
+  (*tools)->add_to_key(builder);
+  return builder;
+}
+
+KeyBuilder
+Runtime::kernel_key(const KernelSpec& spec, const Toolchain& tools) const
+{
+  KeyBuilder builder;
+  builder.add_string("artifact", "kernel");
+  builder.add_string("kernel", spec.serialize());
+  add_codegen_components(builder);
+  tools.add_to_key(builder);
+  return builder;
+}
+
+std::optional<Bytes>
+Runtime::find_kernel_object(const Key& key, bool use_store, FunctionStats& stats)
+{
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto found = m_objects.find(key); found != m_objects.end()) {
+      ++stats.memory_hits;
+      return found->second;
+    }
+  }
+  if (!use_store || !m_store) {
+    return std::nullopt;
+  }
+  auto lookup_start = Clock::now();
+  auto entries = m_store->get(key, k_kernel_kind);
+  stats.lookup_ms += util::elapsed_ms(lookup_start);
+  const Blob* object =
+    entries && !entries->empty() ? entries->front().find_blob("object") : nullptr;
+  if (!object) {
+    ++stats.misses;
+    return std::nullopt;
+  }
+  ++stats.local_hits;
+  std::lock_guard lock(m_mutex);
+  m_objects.emplace(key, object->data);
+  return object->data;
+}
+
+std::optional<Prepared>
+Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionStats& stats)
+{
+  auto lookup_start = Clock::now();
+  auto entries = m_store->get(key, k_graph_kind);
+  stats.lookup_ms += util::elapsed_ms(lookup_start);
+  if (!entries || entries->empty()) {
+    ++stats.misses;
+    return std::nullopt;
+  }
+  const auto& entry = entries->front();
+  const Blob* plan_blob = entry.find_blob("plan");
+  const Blob* keys_blob = entry.find_blob("kernels");
+  const Blob* library_file = entry.find_blob("library_file");
+  const Blob* library = entry.find_blob("library");
+  auto keys = keys_blob ? split_keys(blob_text(*keys_blob)) : std::nullopt;
+  auto file_key = library_file ? Key::from_hex(blob_text(*library_file))
+                               : Expected<Key>(make_error(ErrorCode::not_found, "no file"));
+  auto plan = plan_blob && keys && (file_key || library || keys->empty())
+                ? Plan::from_text(blob_text(*plan_blob), keys->size())
+                : Expected<Plan>(make_error(ErrorCode::corrupt, "a blob is missing"));
+  if (!plan) {
+    util::warn_once("graph-entry", fmt::format("graph entry {} is unusable, compiling instead: {}",
+                                               key.to_hex(), plan.error().message));
+    ++stats.misses;
+    return std::nullopt;
+  }
+  if (keys->empty()) {
+    ++stats.local_hits;
+    return Prepared{make_kernelless_executable(graph, std::move(*plan)), {}, key};
+  }
+  auto load_start = Clock::now();
+  Expected<LoadedLibrary> loaded = make_error(ErrorCode::not_found, "no library");
+  if (file_key) {
+    // The library lies in the cache as a plain file: dlopen it there.
+    auto file = m_store->open_loadable(*file_key);
+    if (!file || !*file) {
+      stats.load_ms += util::elapsed_ms(load_start);
+      ++stats.misses; // trimmed or corrupt (counted by the store): link the kernels again
+      return std::nullopt;
+    }
+    loaded = load_checked_file(**file, key);
+  } else {
+    loaded = LoadedLibrary::open_memory(library->data, memory_name(key));
+  }
+  auto executable = make_executable(graph, std::move(*plan), *keys, std::move(loaded));
+  stats.load_ms += util::elapsed_ms(load_start);
+  if (!executable) {
+    util::warn_once("graph-load", fmt::format("a cached graph library could not be loaded, "
+                                              "compiling instead: {}",
+                                              executable.error().message));
+    ++stats.misses;
+    return std::nullopt;
+  }
+  ++stats.local_hits;
+  return Prepared{std::move(*executable), {}, key};
+}
+
+Prepared
+Runtime::prepare(const Graph& graph, FunctionStats& stats)
+{
+  // Level 1: the structure, then every size (a constant, or which symbol): no text is built.
+  auto key_start = Clock::now();
+  const auto spec = m_kernel_cache.store_spec(structural_key(graph), nullptr);
+  const kernel_cache::ArgSpec sizes = size_words(graph);
+  stats.key_ms += util::elapsed_ms(key_start);
+  bool compiled_here = false;
+  Prepared failure;
+  auto payload =
+    m_kernel_cache.get_or_compile(spec, sizes, [&]() -> kernel_cache::KernelCache::Payload {
+      compiled_here = true;
+      auto prepared = std::make_shared<Prepared>(prepare_uncached(graph, stats));
+      if (!prepared->executable) {
+        failure = *prepared; // returned below; failures are not kept in level 1
+        return nullptr;
+      }
+      return prepared;
+    });
+  if (payload) {
+    if (!compiled_here) {
+      ++stats.memory_hits;
+    }
+    return *static_cast<const Prepared*>(payload.get());
+  }
+  if (compiled_here) {
+    return failure;
+  }
+  return prepare_uncached(graph, stats); // another thread's compile failed: try here
+}
+
+std::optional<storage::local::CompileLock>
+Runtime::compile_lock(const Key& key, bool& waited)
+{
+  waited = false;
+  if (!m_store || m_store->access() != storage::local::Access::read_write) {
+    return std::nullopt;
+  }
+  auto lock = storage::local::CompileLock::acquire(
+    m_store->layout().compile_lock_path(key),
+    std::chrono::seconds(m_options.config.compile_timeout_s), waited);
+  if (!lock) {
+    util::warn_once("compile-lock", fmt::format("jitcache: compiling without waiting for "
+                                                "other processes: {}",
+                                                lock.error().message));
+    return std::nullopt;
+  }
+  return std::move(*lock);
+}
+
+Prepared
+Runtime::prepare_uncached(const Graph& graph, FunctionStats& stats)
+{
+  auto key_start = Clock::now();
+  auto builder = graph_key(graph);
+  if (!builder) {
+    stats.key_ms += util::elapsed_ms(key_start);
+    return Prepared{nullptr, fmt::format("no usable C++ compiler: {}", builder.error().message),
+                    Key{}};
+  }
+  const Key key = builder->build();
+  stats.key_ms += util::elapsed_ms(key_start);
+  const bool cacheable = !graph.has_uncacheable_op();
+  if (!cacheable && m_store) {
+    ++stats.bypasses;
+    m_store->record(core::counter::bypass("uncacheable_op"));
+  }
+  if (cacheable && m_store) {
+    if (auto prepared = prepare_from_graph_entry(graph, key, stats)) {
+      return std::move(*prepared);
+    }
+    // Missed: if another process is compiling this graph, wait for it and look again.
+    bool waited = false;
+    auto lock = compile_lock(key, waited);
+    if (waited) {
+      if (auto prepared = prepare_from_graph_entry(graph, key, stats)) {
+        --stats.misses; // the first look missed only because the graph was on its way
+        return std::move(*prepared);
+      }
+    }
+    return compile_graph(graph, *builder, key, cacheable, stats);
+  }
+  return compile_graph(graph, *builder, key, cacheable, stats);
+}
+
+// On a pool thread: compiles one kernel and writes it to the cache, holding the kernel's
+// cross-process lock throughout, unless another process had the lock and wrote the kernel.
+CompiledKernel
+Runtime::compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilder& builder,
+                         bool cacheable, const Toolchain& tools, const std::filesystem::path& dir,
+                         size_t index)
+{
+  bool waited = false;
+  auto lock = cacheable ? compile_lock(key, waited) : std::nullopt;
+  if (waited) {
+    auto entries = m_store->get(key, k_kernel_kind);
+    if (const Blob* object =
+          entries && !entries->empty() ? entries->front().find_blob("object") : nullptr) {
+      CompiledKernel found;
+      found.succeeded = true;
+      found.from_cache = true;
+      found.object.assign(object->data.data(), object->data.data() + object->data.size());
+      return found;
+    }
+  }
+  auto compiled = compile_kernel(spec, key, tools, dir, index);
+  if (compiled.succeeded && cacheable && m_store) {
+    Entry entry;
+    entry.kind = std::string(k_kernel_kind);
+    entry.key = key;
+    entry.details = builder.details();
+    entry.blobs = {Blob{"object", Bytes::copy_of(compiled.object)},
+                   Blob{"source.cpp", Bytes::copy_of(compiled.source)}};
+    entry.created_ms = util::now_ms();
+    entry.compile_ms = compiled.milliseconds;
+    entry.producer = producer();
+    (void)m_store->put(entry); // a failed write is counted and logged by the store
+  }
+  return compiled;
+}
+
+Prepared
+Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, const Key& key,
+                       bool cacheable, FunctionStats& stats)
+{
+  Prepared prepared;
+  prepared.graph_key = key;
+  auto tools = toolchain();
+  if (!tools) {
+    prepared.failure = fmt::format("no usable C++ compiler: {}", tools.error().message);
+    return prepared;
+  }
+  auto plan_start = Clock::now();
+  Plan plan = plan_graph(graph);
+  const double plan_ms = util::elapsed_ms(plan_start);
+  stats.compile_ms += plan_ms;
+
+  auto key_start = Clock::now();
+  std::vector<KeyBuilder> builders;
+  std::vector<Key> keys;
+  for (const auto& spec : plan.kernels) {
+    builders.push_back(kernel_key(spec, **tools));
+    keys.push_back(builders.back().build());
+  }
+  stats.key_ms += util::elapsed_ms(key_start);
+  if (plan.kernels.empty()) {
+    // Nothing to compile or link; the entry (plan only) still makes the next start a hit.
+    const std::string plan_text = plan.to_text();
+    prepared.executable = make_kernelless_executable(graph, std::move(plan));
+    if (cacheable && m_store) {
+      put_graph_entry(key, graph_builder, plan_text, keys, {}, static_cast<uint64_t>(plan_ms));
+    }
+    return prepared;
+  }
+
+  std::vector<std::optional<Bytes>> objects(plan.kernels.size());
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < plan.kernels.size(); ++i) {
+    objects[i] = find_kernel_object(keys[i], cacheable, stats);
+    if (!objects[i]) {
+      missing.push_back(i);
+    }
+  }
+
+  auto compile_start = Clock::now();
+  auto scratch = ScratchDir::create();
+  if (!scratch) {
+    prepared.failure = scratch.error().message;
+    return prepared;
+  }
+  util::Progress progress(fmt::format("jitcache: {}: compiling {} kernel{} and linking", graph.name,
+                                      missing.size(), missing.size() == 1 ? "" : "s"),
+                          missing.size() + 1, m_options.show_progress);
+  if (!missing.empty()) {
+    {
+      std::lock_guard lock(m_mutex);
+      if (!m_pool) {
+        // Only when compiling; 0 threads is one per core.
+        const size_t threads =
+          m_options.threads != 0 ? m_options.threads : m_options.config.compile_jobs;
+        m_pool = std::make_unique<util::ThreadPool>(threads);
+      }
+    }
+    std::vector<std::future<CompiledKernel>> futures;
+    for (size_t n = 0; n < missing.size(); ++n) {
+      const size_t i = missing[n];
+      futures.push_back(m_pool->submit([this, &plan, &keys, &builders, i, n, cacheable,
+                                        tools = *tools, dir = scratch->path(), &progress] {
+        auto compiled =
+          compile_or_wait(plan.kernels[i], keys[i], builders[i], cacheable, *tools, dir, n);
+        progress.advance();
+        return compiled;
+      }));
+    }
+    std::vector<CompiledKernel> compiled;
+    compiled.reserve(futures.size());
+    for (auto& future : futures) {
+      compiled.push_back(future.get());
+    }
+    for (size_t n = 0; n < missing.size(); ++n) {
+      if (!compiled[n].succeeded) {
+        prepared.failure =
+          fmt::format("compiling kernel {} of {} ({}) failed: {}", n + 1, missing.size(),
+                      plan.kernels[missing[n]].summary(), compiled[n].failure);
+        return prepared;
+      }
+    }
+    for (size_t n = 0; n < missing.size(); ++n) {
+      const size_t i = missing[n];
+      if (compiled[n].from_cache) {
+        ++stats.local_hits; // another process compiled it while this one waited
+        --stats.misses;
+      } else {
+        ++stats.compiles;
+      }
+      auto object = Bytes::adopt(std::move(compiled[n].object));
+      {
+        std::lock_guard lock(m_mutex);
+        m_objects.emplace(keys[i], object);
+      }
+      objects[i] = std::move(object);
+    }
+  }
+
+  // One library for the whole graph: a warm start loads it with a single dlopen.
+  std::vector<Bytes> all_objects;
+  all_objects.reserve(objects.size());
+  for (auto& object : objects) {
+    all_objects.push_back(*object);
+  }
+  auto library = link_library(all_objects, **tools, scratch->path());
+  progress.advance();
+  progress.finish();
+  const double compile_ms = util::elapsed_ms(compile_start);
+  stats.compile_ms += compile_ms;
+  if (!library) {
+    prepared.failure = library.error().message;
+    return prepared;
+  }
+  const std::string plan_text = plan.to_text();
+  // The library goes beside the graph's entry as a loadable file, which this start and warm
+  // starts dlopen where it lies; from memory (and inside the entry) if the store cannot keep
+  // it. A library that then fails to load leaves its file behind, for trimming to remove.
+  const auto file_key = cacheable && m_store
+                          ? m_store->put_loadable(library->span())
+                          : Expected<Key>(make_error(ErrorCode::disabled, "not cached"));
+  auto load_start = Clock::now();
+  auto file = file_key ? m_store->open_loadable(*file_key)
+                       : Expected<std::optional<storage::local::LoadableFile>>(std::nullopt);
+  auto executable = make_executable(
+    graph, std::move(plan), keys,
+    file && *file ? load_checked_file(**file, prepared.graph_key)
+                  : LoadedLibrary::open_memory(*library, memory_name(prepared.graph_key)));
+  stats.load_ms += util::elapsed_ms(load_start);
+  if (!executable) {
+    prepared.failure =
+      fmt::format("the compiled kernels could not be loaded: {}", executable.error().message);
+    return prepared;
+  }
+  prepared.executable = std::move(*executable);
+
+  if (cacheable && m_store) {
+    // A hit on the graph saves the wait for planning, compiling and linking: their wall
+    // time, not the sum of the kernels' compiles, which ran side by side (kernels that were
+    // found in the cache are not counted again: the figure is a lower bound).
+    put_graph_entry(key, graph_builder, plan_text, keys,
+                    file_key ? Blob{"library_file", Bytes::copy_of(file_key->to_hex())}
+                             : Blob{"library", *library},
+                    static_cast<uint64_t>(plan_ms + compile_ms));
+  }
+  return prepared;
+}
+
+void
+Runtime::put_graph_entry(const Key& key, const KeyBuilder& builder, const std::string& plan_text,
+                         const std::vector<Key>& kernel_keys, std::optional<Blob> library,
+                         uint64_t compile_ms)
+{
+  Entry entry;
+  entry.kind = std::string(k_graph_kind);
+  entry.key = key;
+  entry.details = builder.details();
+  entry.blobs = {Blob{"plan", Bytes::copy_of(plan_text)},
+                 Blob{"kernels", Bytes::copy_of(join_keys(kernel_keys))}};
+  if (library) {
+    entry.blobs.push_back(std::move(*library));
+  }
+  entry.created_ms = util::now_ms();
+  entry.compile_ms = compile_ms;
+  entry.producer = producer();
+  (void)m_store->put(entry); // a failed write is counted and logged by the store
+}
+
+} // namespace jitcache::jit
