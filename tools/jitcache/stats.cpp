@@ -2,7 +2,7 @@
 #include "cli.hpp"
 
 #include "jit/build/toolchain.hpp"
-#include "jit/runtime/runtime.hpp"
+#include "jit/runtime/entries.hpp"
 #include "pgo/profile_store.hpp"
 #include "util/size.hpp"
 

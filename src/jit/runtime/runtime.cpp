@@ -6,18 +6,19 @@
 #include "jit/codegen/kernel_prelude_text.hpp"
 #include "jit/ir/printer.hpp"
 #include "jit/plan/planner.hpp"
+#include "jit/runtime/entries.hpp"
 #include "jit/runtime/graph_structure.hpp"
 #include "util/clock.hpp"
 #include "util/hashing.hpp"
 #include "util/log.hpp"
 
-#include <jitcache/jitcache.hpp>
+#include <jitcache/version.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <sstream>
 
 namespace jitcache::jit {
 
@@ -43,12 +44,6 @@ add_codegen_components(KeyBuilder& builder)
 {
   builder.add_string("codegen", codegen_identity());
   builder.add_string("codegen_options", codegen_options());
-}
-
-std::string
-producer()
-{
-  return fmt::format("jitcache {}", version());
 }
 
 // A graph without kernels: each output is an input, or a view of one.
@@ -101,39 +96,6 @@ load_checked_file(const storage::local::LoadableFile& file, const Key& graph_key
   return loaded;
 }
 
-std::string
-join_keys(const std::vector<Key>& keys)
-{
-  std::string text;
-  for (const auto& key : keys) {
-    text += key.to_hex();
-    text += '\n';
-  }
-  return text;
-}
-
-std::optional<std::vector<Key>>
-split_keys(std::string_view text)
-{
-  std::vector<Key> keys;
-  std::istringstream lines{std::string(text)};
-  std::string line;
-  while (std::getline(lines, line)) {
-    auto key = Key::from_hex(line);
-    if (!key) {
-      return std::nullopt;
-    }
-    keys.push_back(*key);
-  }
-  return keys;
-}
-
-std::string_view
-blob_text(const Blob& blob)
-{
-  return {reinterpret_cast<const char*>(blob.data.data()), blob.data.size()};
-}
-
 // Compiler versions remembered in the local store (kind "toolchain"), so that a warm start
 // does not run the compiler at all.
 class StoreVersionCache final : public VersionCache {
@@ -149,15 +111,14 @@ public:
     if (!version) {
       return std::nullopt;
     }
-    return std::string(blob_text(*version));
+    return std::string(version->data.view());
   }
 
   void
   remember(const Key& /*probe*/, const Entry& entry) override
   {
     Entry stored = entry;
-    stored.created_ms = util::now_ms();
-    stored.producer = producer();
+    stamp(stored);
     (void)m_store.put(stored);
   }
 
@@ -225,92 +186,6 @@ Runtime::kernel_key(const KernelSpec& spec, const Toolchain& tools) const
   return builder;
 }
 
-std::optional<Bytes>
-Runtime::find_kernel_object(const Key& key, bool use_store, FunctionStats& stats)
-{
-  {
-    std::lock_guard lock(m_mutex);
-    if (auto found = m_objects.find(key); found != m_objects.end()) {
-      ++stats.memory_hits;
-      return found->second;
-    }
-  }
-  if (!use_store || !m_store) {
-    return std::nullopt;
-  }
-  auto lookup_start = Clock::now();
-  auto entries = m_store->get(key, k_kernel_kind);
-  stats.lookup_ms += util::elapsed_ms(lookup_start);
-  const Blob* object =
-    entries && !entries->empty() ? entries->front().find_blob("object") : nullptr;
-  if (!object) {
-    ++stats.misses;
-    return std::nullopt;
-  }
-  ++stats.local_hits;
-  std::lock_guard lock(m_mutex);
-  m_objects.emplace(key, object->data);
-  return object->data;
-}
-
-std::optional<Prepared>
-Runtime::prepare_from_graph_entry(const Graph& graph, const Key& key, FunctionStats& stats)
-{
-  auto lookup_start = Clock::now();
-  auto entries = m_store->get(key, k_graph_kind);
-  stats.lookup_ms += util::elapsed_ms(lookup_start);
-  if (!entries || entries->empty()) {
-    ++stats.misses;
-    return std::nullopt;
-  }
-  const auto& entry = entries->front();
-  const Blob* plan_blob = entry.find_blob("plan");
-  const Blob* keys_blob = entry.find_blob("kernels");
-  const Blob* library_file = entry.find_blob("library_file");
-  const Blob* library = entry.find_blob("library");
-  auto keys = keys_blob ? split_keys(blob_text(*keys_blob)) : std::nullopt;
-  auto file_key = library_file ? Key::from_hex(blob_text(*library_file))
-                               : Expected<Key>(make_error(ErrorCode::not_found, "no file"));
-  auto plan = plan_blob && keys && (file_key || library || keys->empty())
-                ? Plan::from_text(blob_text(*plan_blob), keys->size())
-                : Expected<Plan>(make_error(ErrorCode::corrupt, "a blob is missing"));
-  if (!plan) {
-    util::warn_once("graph-entry", fmt::format("graph entry {} is unusable, compiling instead: {}",
-                                               key.to_hex(), plan.error().message));
-    ++stats.misses;
-    return std::nullopt;
-  }
-  if (keys->empty()) {
-    ++stats.local_hits;
-    return Prepared{make_kernelless_executable(graph, std::move(*plan)), {}, key};
-  }
-  auto load_start = Clock::now();
-  Expected<LoadedLibrary> loaded = make_error(ErrorCode::not_found, "no library");
-  if (file_key) {
-    // The library lies in the cache as a plain file: dlopen it there.
-    auto file = m_store->open_loadable(*file_key);
-    if (!file || !*file) {
-      stats.load_ms += util::elapsed_ms(load_start);
-      ++stats.misses; // trimmed or corrupt (counted by the store): link the kernels again
-      return std::nullopt;
-    }
-    loaded = load_checked_file(**file, key);
-  } else {
-    loaded = LoadedLibrary::open_memory(library->data, memory_name(key));
-  }
-  auto executable = make_executable(graph, std::move(*plan), *keys, std::move(loaded));
-  stats.load_ms += util::elapsed_ms(load_start);
-  if (!executable) {
-    util::warn_once("graph-load", fmt::format("a cached graph library could not be loaded, "
-                                              "compiling instead: {}",
-                                              executable.error().message));
-    ++stats.misses;
-    return std::nullopt;
-  }
-  ++stats.local_hits;
-  return Prepared{std::move(*executable), {}, key};
-}
-
 Prepared
 Runtime::prepare(const Graph& graph, FunctionStats& stats)
 {
@@ -343,6 +218,90 @@ Runtime::prepare(const Graph& graph, FunctionStats& stats)
   return prepare_uncached(graph, stats); // another thread's compile failed: try here
 }
 
+Prepared
+Runtime::prepare_uncached(const Graph& graph, FunctionStats& stats)
+{
+  auto key_start = Clock::now();
+  auto builder = graph_key(graph);
+  if (!builder) {
+    stats.key_ms += util::elapsed_ms(key_start);
+    return Prepared{nullptr, fmt::format("no usable C++ compiler: {}", builder.error().message),
+                    Key{}};
+  }
+  const Key key = builder->build();
+  stats.key_ms += util::elapsed_ms(key_start);
+  const bool cacheable = !graph.has_uncacheable_op();
+  if (!cacheable && m_store) {
+    ++stats.bypasses;
+    m_store->record(core::counter::bypass("uncacheable_op"));
+  }
+  if (cacheable && m_store) {
+    if (auto prepared = find_graph(graph, key, stats)) {
+      return std::move(*prepared);
+    }
+    // Missed: if another process is compiling this graph, wait for it and look again.
+    bool waited = false;
+    auto lock = compile_lock(key, waited);
+    if (waited) {
+      if (auto prepared = find_graph(graph, key, stats)) {
+        --stats.misses; // the first look missed only because the graph was on its way
+        return std::move(*prepared);
+      }
+    }
+    return compile_graph(graph, *builder, key, cacheable, stats);
+  }
+  return compile_graph(graph, *builder, key, cacheable, stats);
+}
+
+std::optional<Prepared>
+Runtime::find_graph(const Graph& graph, const Key& key, FunctionStats& stats)
+{
+  auto lookup_start = Clock::now();
+  auto entries = m_store->get(key, k_graph_kind);
+  stats.lookup_ms += util::elapsed_ms(lookup_start);
+  if (!entries || entries->empty()) {
+    ++stats.misses;
+    return std::nullopt;
+  }
+  auto stored = read_graph_entry(entries->front());
+  if (!stored) {
+    util::warn_once("graph-entry", fmt::format("graph entry {} is unusable, compiling instead: {}",
+                                               key.to_hex(), stored.error().message));
+    ++stats.misses;
+    return std::nullopt;
+  }
+  if (stored->kernel_keys.empty()) {
+    ++stats.local_hits;
+    return Prepared{make_kernelless_executable(graph, std::move(stored->plan)), {}, key};
+  }
+  auto load_start = Clock::now();
+  Expected<LoadedLibrary> loaded = make_error(ErrorCode::not_found, "no library");
+  if (stored->library_file) {
+    // The library lies in the cache as a plain file: dlopen it there.
+    auto file = m_store->open_loadable(*stored->library_file);
+    if (!file || !*file) {
+      stats.load_ms += util::elapsed_ms(load_start);
+      ++stats.misses; // trimmed or corrupt (counted by the store): link the kernels again
+      return std::nullopt;
+    }
+    loaded = load_checked_file(**file, key);
+  } else {
+    loaded = LoadedLibrary::open_memory(stored->library, memory_name(key));
+  }
+  auto executable =
+    make_executable(graph, std::move(stored->plan), stored->kernel_keys, std::move(loaded));
+  stats.load_ms += util::elapsed_ms(load_start);
+  if (!executable) {
+    util::warn_once("graph-load", fmt::format("a cached graph library could not be loaded, "
+                                              "compiling instead: {}",
+                                              executable.error().message));
+    ++stats.misses;
+    return std::nullopt;
+  }
+  ++stats.local_hits;
+  return Prepared{std::move(*executable), {}, key};
+}
+
 std::optional<storage::local::CompileLock>
 Runtime::compile_lock(const Key& key, bool& waited)
 {
@@ -363,77 +322,6 @@ Runtime::compile_lock(const Key& key, bool& waited)
 }
 
 Prepared
-Runtime::prepare_uncached(const Graph& graph, FunctionStats& stats)
-{
-  auto key_start = Clock::now();
-  auto builder = graph_key(graph);
-  if (!builder) {
-    stats.key_ms += util::elapsed_ms(key_start);
-    return Prepared{nullptr, fmt::format("no usable C++ compiler: {}", builder.error().message),
-                    Key{}};
-  }
-  const Key key = builder->build();
-  stats.key_ms += util::elapsed_ms(key_start);
-  const bool cacheable = !graph.has_uncacheable_op();
-  if (!cacheable && m_store) {
-    ++stats.bypasses;
-    m_store->record(core::counter::bypass("uncacheable_op"));
-  }
-  if (cacheable && m_store) {
-    if (auto prepared = prepare_from_graph_entry(graph, key, stats)) {
-      return std::move(*prepared);
-    }
-    // Missed: if another process is compiling this graph, wait for it and look again.
-    bool waited = false;
-    auto lock = compile_lock(key, waited);
-    if (waited) {
-      if (auto prepared = prepare_from_graph_entry(graph, key, stats)) {
-        --stats.misses; // the first look missed only because the graph was on its way
-        return std::move(*prepared);
-      }
-    }
-    return compile_graph(graph, *builder, key, cacheable, stats);
-  }
-  return compile_graph(graph, *builder, key, cacheable, stats);
-}
-
-// On a pool thread: compiles one kernel and writes it to the cache, holding the kernel's
-// cross-process lock throughout, unless another process had the lock and wrote the kernel.
-CompiledKernel
-Runtime::compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilder& builder,
-                         bool cacheable, const Toolchain& tools, const std::filesystem::path& dir,
-                         size_t index)
-{
-  bool waited = false;
-  auto lock = cacheable ? compile_lock(key, waited) : std::nullopt;
-  if (waited) {
-    auto entries = m_store->get(key, k_kernel_kind);
-    if (const Blob* object =
-          entries && !entries->empty() ? entries->front().find_blob("object") : nullptr) {
-      CompiledKernel found;
-      found.succeeded = true;
-      found.from_cache = true;
-      found.object.assign(object->data.data(), object->data.data() + object->data.size());
-      return found;
-    }
-  }
-  auto compiled = compile_kernel(spec, key, tools, dir, index);
-  if (compiled.succeeded && cacheable && m_store) {
-    Entry entry;
-    entry.kind = std::string(k_kernel_kind);
-    entry.key = key;
-    entry.details = builder.details();
-    entry.blobs = {Blob{"object", Bytes::copy_of(compiled.object)},
-                   Blob{"source.cpp", Bytes::copy_of(compiled.source)}};
-    entry.created_ms = util::now_ms();
-    entry.compile_ms = compiled.milliseconds;
-    entry.producer = producer();
-    (void)m_store->put(entry); // a failed write is counted and logged by the store
-  }
-  return compiled;
-}
-
-Prepared
 Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, const Key& key,
                        bool cacheable, FunctionStats& stats)
 {
@@ -444,103 +332,41 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     prepared.failure = fmt::format("no usable C++ compiler: {}", tools.error().message);
     return prepared;
   }
-  auto plan_start = Clock::now();
-  Plan plan = plan_graph(graph);
-  const double plan_ms = util::elapsed_ms(plan_start);
-  stats.compile_ms += plan_ms;
-
-  auto key_start = Clock::now();
-  std::vector<KeyBuilder> builders;
-  std::vector<Key> keys;
-  for (const auto& spec : plan.kernels) {
-    builders.push_back(kernel_key(spec, **tools));
-    keys.push_back(builders.back().build());
-  }
-  stats.key_ms += util::elapsed_ms(key_start);
-  if (plan.kernels.empty()) {
+  KernelPlan kernels = plan_kernels(graph, **tools, stats);
+  const bool store = cacheable && m_store;
+  if (kernels.keys.empty()) {
     // Nothing to compile or link; the entry (plan only) still makes the next start a hit.
-    const std::string plan_text = plan.to_text();
-    prepared.executable = make_kernelless_executable(graph, std::move(plan));
-    if (cacheable && m_store) {
-      put_graph_entry(key, graph_builder, plan_text, keys, {}, static_cast<uint64_t>(plan_ms));
+    const std::string plan_text = kernels.plan.to_text();
+    prepared.executable = make_kernelless_executable(graph, std::move(kernels.plan));
+    if (store) {
+      store_graph(graph_builder, key, plan_text, {}, {}, static_cast<uint64_t>(kernels.plan_ms));
     }
     return prepared;
   }
 
-  std::vector<std::optional<Bytes>> objects(plan.kernels.size());
-  std::vector<size_t> missing;
-  for (size_t i = 0; i < plan.kernels.size(); ++i) {
-    objects[i] = find_kernel_object(keys[i], cacheable, stats);
-    if (!objects[i]) {
-      missing.push_back(i);
-    }
-  }
-
+  auto objects = find_kernel_objects(kernels.keys, cacheable, stats);
   auto compile_start = Clock::now();
   auto scratch = ScratchDir::create();
   if (!scratch) {
     prepared.failure = scratch.error().message;
     return prepared;
   }
+  const auto missing =
+    static_cast<size_t>(std::count(objects.begin(), objects.end(), std::nullopt));
   util::Progress progress(fmt::format("jitcache: {}: compiling {} kernel{} and linking", graph.name,
-                                      missing.size(), missing.size() == 1 ? "" : "s"),
-                          missing.size() + 1, m_options.show_progress);
-  if (!missing.empty()) {
-    {
-      std::lock_guard lock(m_mutex);
-      if (!m_pool) {
-        // Only when compiling; 0 threads is one per core.
-        const size_t threads =
-          m_options.threads != 0 ? m_options.threads : m_options.config.compile_jobs;
-        m_pool = std::make_unique<util::ThreadPool>(threads);
-      }
-    }
-    std::vector<std::future<CompiledKernel>> futures;
-    for (size_t n = 0; n < missing.size(); ++n) {
-      const size_t i = missing[n];
-      futures.push_back(m_pool->submit([this, &plan, &keys, &builders, i, n, cacheable,
-                                        tools = *tools, dir = scratch->path(), &progress] {
-        auto compiled =
-          compile_or_wait(plan.kernels[i], keys[i], builders[i], cacheable, *tools, dir, n);
-        progress.advance();
-        return compiled;
-      }));
-    }
-    std::vector<CompiledKernel> compiled;
-    compiled.reserve(futures.size());
-    for (auto& future : futures) {
-      compiled.push_back(future.get());
-    }
-    for (size_t n = 0; n < missing.size(); ++n) {
-      if (!compiled[n].succeeded) {
-        prepared.failure =
-          fmt::format("compiling kernel {} of {} ({}) failed: {}", n + 1, missing.size(),
-                      plan.kernels[missing[n]].summary(), compiled[n].failure);
-        return prepared;
-      }
-    }
-    for (size_t n = 0; n < missing.size(); ++n) {
-      const size_t i = missing[n];
-      if (compiled[n].from_cache) {
-        ++stats.local_hits; // another process compiled it while this one waited
-        --stats.misses;
-      } else {
-        ++stats.compiles;
-      }
-      auto object = Bytes::adopt(std::move(compiled[n].object));
-      {
-        std::lock_guard lock(m_mutex);
-        m_objects.emplace(keys[i], object);
-      }
-      objects[i] = std::move(object);
-    }
+                                      missing, missing == 1 ? "" : "s"),
+                          missing + 1, m_options.show_progress);
+  if (auto compiled = compile_missing_kernels(kernels, objects, cacheable, **tools, scratch->path(),
+                                              progress, stats);
+      !compiled) {
+    prepared.failure = compiled.error().message;
+    return prepared;
   }
-
   // One library for the whole graph: a warm start loads it with a single dlopen.
   std::vector<Bytes> all_objects;
   all_objects.reserve(objects.size());
   for (auto& object : objects) {
-    all_objects.push_back(*object);
+    all_objects.push_back(std::move(*object));
   }
   auto library = link_library(all_objects, **tools, scratch->path());
   progress.advance();
@@ -551,20 +377,13 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     prepared.failure = library.error().message;
     return prepared;
   }
-  const std::string plan_text = plan.to_text();
+  const std::string plan_text = kernels.plan.to_text();
   // The library goes beside the graph's entry as a loadable file, which this start and warm
   // starts dlopen where it lies; from memory (and inside the entry) if the store cannot keep
   // it. A library that then fails to load leaves its file behind, for trimming to remove.
-  const auto file_key = cacheable && m_store
-                          ? m_store->put_loadable(library->span())
-                          : Expected<Key>(make_error(ErrorCode::disabled, "not cached"));
+  const auto file_key = store ? keep_library(*library) : std::nullopt;
   auto load_start = Clock::now();
-  auto file = file_key ? m_store->open_loadable(*file_key)
-                       : Expected<std::optional<storage::local::LoadableFile>>(std::nullopt);
-  auto executable = make_executable(
-    graph, std::move(plan), keys,
-    file && *file ? load_checked_file(**file, prepared.graph_key)
-                  : LoadedLibrary::open_memory(*library, memory_name(prepared.graph_key)));
+  auto executable = load_library(graph, kernels, *library, key, file_key);
   stats.load_ms += util::elapsed_ms(load_start);
   if (!executable) {
     prepared.failure =
@@ -572,37 +391,183 @@ Runtime::compile_graph(const Graph& graph, const KeyBuilder& graph_builder, cons
     return prepared;
   }
   prepared.executable = std::move(*executable);
-
-  if (cacheable && m_store) {
+  if (store) {
     // A hit on the graph saves the wait for planning, compiling and linking: their wall
     // time, not the sum of the kernels' compiles, which ran side by side (kernels that were
     // found in the cache are not counted again: the figure is a lower bound).
-    put_graph_entry(key, graph_builder, plan_text, keys,
-                    file_key ? Blob{"library_file", Bytes::copy_of(file_key->to_hex())}
-                             : Blob{"library", *library},
-                    static_cast<uint64_t>(plan_ms + compile_ms));
+    store_graph(graph_builder, key, plan_text, kernels.keys,
+                file_key ? Blob{"library_file", Bytes::copy_of(file_key->to_hex())}
+                         : Blob{"library", *library},
+                static_cast<uint64_t>(kernels.plan_ms + compile_ms));
   }
   return prepared;
 }
 
-void
-Runtime::put_graph_entry(const Key& key, const KeyBuilder& builder, const std::string& plan_text,
-                         const std::vector<Key>& kernel_keys, std::optional<Blob> library,
-                         uint64_t compile_ms)
+Runtime::KernelPlan
+Runtime::plan_kernels(const Graph& graph, const Toolchain& tools, FunctionStats& stats) const
 {
-  Entry entry;
-  entry.kind = std::string(k_graph_kind);
-  entry.key = key;
-  entry.details = builder.details();
-  entry.blobs = {Blob{"plan", Bytes::copy_of(plan_text)},
-                 Blob{"kernels", Bytes::copy_of(join_keys(kernel_keys))}};
-  if (library) {
-    entry.blobs.push_back(std::move(*library));
+  KernelPlan kernels;
+  auto plan_start = Clock::now();
+  kernels.plan = plan_graph(graph);
+  kernels.plan_ms = util::elapsed_ms(plan_start);
+  stats.compile_ms += kernels.plan_ms;
+  auto key_start = Clock::now();
+  for (const auto& spec : kernels.plan.kernels) {
+    kernels.builders.push_back(kernel_key(spec, tools));
+    kernels.keys.push_back(kernels.builders.back().build());
   }
-  entry.created_ms = util::now_ms();
-  entry.compile_ms = compile_ms;
-  entry.producer = producer();
-  (void)m_store->put(entry); // a failed write is counted and logged by the store
+  stats.key_ms += util::elapsed_ms(key_start);
+  return kernels;
+}
+
+std::vector<std::optional<Bytes>>
+Runtime::find_kernel_objects(const std::vector<Key>& keys, bool use_store, FunctionStats& stats)
+{
+  std::vector<std::optional<Bytes>> objects(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    {
+      std::lock_guard lock(m_mutex);
+      if (auto found = m_objects.find(keys[i]); found != m_objects.end()) {
+        ++stats.memory_hits;
+        objects[i] = found->second;
+        continue;
+      }
+    }
+    if (!use_store || !m_store) {
+      continue;
+    }
+    auto lookup_start = Clock::now();
+    auto entries = m_store->get(keys[i], k_kernel_kind);
+    stats.lookup_ms += util::elapsed_ms(lookup_start);
+    const Blob* object = kernel_object(entries);
+    if (!object) {
+      ++stats.misses;
+      continue;
+    }
+    ++stats.local_hits;
+    std::lock_guard lock(m_mutex);
+    m_objects.emplace(keys[i], object->data);
+    objects[i] = object->data;
+  }
+  return objects;
+}
+
+Expected<void>
+Runtime::compile_missing_kernels(const KernelPlan& kernels,
+                                 std::vector<std::optional<Bytes>>& objects, bool cacheable,
+                                 const Toolchain& tools, const std::filesystem::path& dir,
+                                 util::Progress& progress, FunctionStats& stats)
+{
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (!objects[i]) {
+      missing.push_back(i);
+    }
+  }
+  if (missing.empty()) {
+    return {};
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    if (!m_pool) {
+      // Only when compiling; 0 threads is one per core.
+      const size_t threads =
+        m_options.threads != 0 ? m_options.threads : m_options.config.compile_jobs;
+      m_pool = std::make_unique<util::ThreadPool>(threads);
+    }
+  }
+  std::vector<std::future<CompiledKernel>> futures;
+  for (size_t n = 0; n < missing.size(); ++n) {
+    const size_t i = missing[n];
+    futures.push_back(m_pool->submit([this, &kernels, &tools, &dir, &progress, i, n, cacheable] {
+      auto compiled = compile_or_wait(kernels.plan.kernels[i], kernels.keys[i], kernels.builders[i],
+                                      cacheable, tools, dir, n);
+      progress.advance();
+      return compiled;
+    }));
+  }
+  std::vector<CompiledKernel> compiled;
+  compiled.reserve(futures.size());
+  for (auto& future : futures) {
+    compiled.push_back(future.get());
+  }
+  for (size_t n = 0; n < missing.size(); ++n) {
+    if (!compiled[n].succeeded) {
+      return make_error(ErrorCode::io,
+                        fmt::format("compiling kernel {} of {} ({}) failed: {}", n + 1,
+                                    missing.size(), kernels.plan.kernels[missing[n]].summary(),
+                                    compiled[n].failure));
+    }
+  }
+  for (size_t n = 0; n < missing.size(); ++n) {
+    const size_t i = missing[n];
+    if (compiled[n].from_cache) {
+      ++stats.local_hits; // another process compiled it while this one waited
+      --stats.misses;
+    } else {
+      ++stats.compiles;
+    }
+    auto object = Bytes::adopt(std::move(compiled[n].object));
+    {
+      std::lock_guard lock(m_mutex);
+      m_objects.emplace(kernels.keys[i], object);
+    }
+    objects[i] = std::move(object);
+  }
+  return {};
+}
+
+CompiledKernel
+Runtime::compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilder& builder,
+                         bool cacheable, const Toolchain& tools, const std::filesystem::path& dir,
+                         size_t index)
+{
+  bool waited = false;
+  auto lock = cacheable ? compile_lock(key, waited) : std::nullopt;
+  if (waited) {
+    if (const Blob* object = kernel_object(m_store->get(key, k_kernel_kind))) {
+      CompiledKernel found;
+      found.succeeded = true;
+      found.from_cache = true;
+      found.object.assign(object->data.data(), object->data.data() + object->data.size());
+      return found;
+    }
+  }
+  auto compiled = compile_kernel(spec, key, tools, dir, index);
+  if (compiled.succeeded && cacheable && m_store) {
+    // A failed write is counted and logged by the store.
+    (void)m_store->put(make_kernel_entry(builder, key, compiled));
+  }
+  return compiled;
+}
+
+std::optional<Key>
+Runtime::keep_library(const Bytes& library)
+{
+  auto file_key = m_store->put_loadable(library.span());
+  return file_key ? std::optional<Key>(*file_key) : std::nullopt;
+}
+
+Expected<std::shared_ptr<const Executable>>
+Runtime::load_library(const Graph& graph, KernelPlan& kernels, const Bytes& library,
+                      const Key& graph_key, const std::optional<Key>& file_key)
+{
+  auto file = file_key ? m_store->open_loadable(*file_key)
+                       : Expected<std::optional<storage::local::LoadableFile>>(std::nullopt);
+  return make_executable(graph, std::move(kernels.plan), kernels.keys,
+                         file && *file
+                           ? load_checked_file(**file, graph_key)
+                           : LoadedLibrary::open_memory(library, memory_name(graph_key)));
+}
+
+void
+Runtime::store_graph(const KeyBuilder& builder, const Key& key, const std::string& plan_text,
+                     const std::vector<Key>& kernel_keys, std::optional<Blob> library,
+                     uint64_t compile_ms)
+{
+  // A failed write is counted and logged by the store.
+  (void)m_store->put(
+    make_graph_entry(builder, key, plan_text, kernel_keys, std::move(library), compile_ms));
 }
 
 } // namespace jitcache::jit

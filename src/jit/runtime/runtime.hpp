@@ -1,27 +1,32 @@
-// Runtime: turns graphs into Executables through the cache. One per process is enough; it
-// is safe to use from several threads.
+// Runtime: turns graphs into Executables through the cache levels. One per process is
+// enough; it is safe to use from several threads.
 //
-// prepare(graph):
-//  0. level 1: the process's kernel spec cache, by the graph's structural key and its sizes
-//     (a hash, no text): a graph prepared before in this process costs one lookup;
-//  1. graph key = the canonical graph text + codegen version and options + toolchain;
-//  2. a graph entry in the local cache holds the launch plan, the kernel keys and one shared
-//     library with every kernel of the graph: one lookup and one dlopen, and nothing is
-//     planned, generated or compiled;
-//  3. otherwise the graph is planned, each kernel is keyed by its normalized spec and its
-//     object file found in memory or in the cache, or generated and compiled (in parallel,
-//     one thread per core); the objects are linked into the graph's library; compiled
-//     kernels and then the graph entry are written to the cache;
-//  4. graphs with an uncacheable op skip step 2 and every write (counted as a bypass).
-// Single flight: threads preparing one graph at once compile it once (the kernel spec
-// cache); processes sharing a cache directory take a lock file per graph key and per kernel
-// key before compiling, so the others wait and then read what the first one wrote.
+// prepare(graph) asks each level in turn and fills the levels above it from what it finds:
+//  1. level 1, the kernel cache: by the graph's structural key, then its sizes (a hash, no
+//     text). A graph prepared before in this process costs one lookup.
+//  2. level 2, the persistent cache (find_graph): by the graph key (the canonical graph
+//     text, the codegen version and options, the toolchain). A graph entry holds the launch
+//     plan, the kernel keys and one shared library with every kernel of the graph: one
+//     lookup and one dlopen, and nothing is planned, generated or compiled.
+//  3. the compiler (compile_graph), in steps with one job each: plan the graph and key its
+//     kernels (plan_kernels); find their object files in memory or the cache
+//     (find_kernel_objects); generate and compile the missing ones in parallel, one thread
+//     per core, writing each to the cache (compile_missing_kernels); link the objects into
+//     the graph's library, keep it as a loadable file (keep_library) and load it
+//     (load_library); write the graph entry (store_graph).
+//     The persistent cache is read and written in those steps only.
+//  Graphs with an uncacheable op skip step 2 and every write (counted as a bypass).
+// Single flight: threads preparing one graph at once compile it once (the kernel cache);
+// processes sharing a cache directory take a lock file per graph key and per kernel key
+// before compiling, so the others wait and then read what the first one wrote.
 // A compiler that is missing or fails does not fail the call: prepare returns no
 // executable, the reason and the diagnostics, and the caller runs the interpreter.
 #pragma once
 
+#include "jit/build/kernel_build.hpp"
 #include "jit/build/toolchain.hpp"
 #include "jit/execute/executable.hpp"
+#include "jit/plan/plan.hpp"
 #include "kernel_cache/kernel_cache.hpp"
 #include "storage/local/compile_lock.hpp"
 #include "storage/local/local_store.hpp"
@@ -39,11 +44,6 @@
 
 namespace jitcache::jit {
 
-// The artifact kinds the runtime stores: one entry per traced function specialization (its
-// launch plan, kernel keys and library) and one per kernel (its object file).
-inline constexpr std::string_view k_graph_kind = "graph";
-inline constexpr std::string_view k_kernel_kind = "kernel";
-
 struct RuntimeOptions {
   Config config;
   bool use_cache = true; // false: no persistent lookups or writes (--no-cache)
@@ -56,8 +56,6 @@ struct Prepared {
   std::string failure;                          // why, with the compiler's diagnostics
   Key graph_key;
 };
-
-struct CompiledKernel; // one kernel's object, or why it failed (kernel_build.hpp)
 
 class Runtime {
 public:
@@ -84,27 +82,58 @@ public:
   }
 
 private:
+  // A graph's plan with the key of each of its kernels, in the plan's order.
+  struct KernelPlan {
+    Plan plan;
+    std::vector<KeyBuilder> builders;
+    std::vector<Key> keys;
+    double plan_ms = 0;
+  };
+
   Expected<const Toolchain*> toolchain();
   KeyBuilder kernel_key(const KernelSpec& spec, const Toolchain& toolchain) const;
-  // A kernel's object file from memory or the cache, counted in `stats`.
-  std::optional<Bytes> find_kernel_object(const Key& key, bool use_store, FunctionStats& stats);
-  std::optional<Prepared> prepare_from_graph_entry(const Graph& graph, const Key& key,
-                                                   FunctionStats& stats);
   // Levels 2 and the compiler, for a graph level 1 did not have.
   Prepared prepare_uncached(const Graph& graph, FunctionStats& stats);
+  // The graph's entry in the persistent cache, loaded; nullopt on a miss (counted), or when
+  // the entry or its library is unusable (then compiling makes a new one).
+  std::optional<Prepared> find_graph(const Graph& graph, const Key& key, FunctionStats& stats);
   // The cross-process lock for compiling `key`, when a writable cache is shared; nullopt
   // when there is none or waiting timed out (the caller compiles anyway).
   std::optional<storage::local::CompileLock> compile_lock(const Key& key, bool& waited);
+  Prepared compile_graph(const Graph& graph, const KeyBuilder& builder, const Key& key,
+                         bool cacheable, FunctionStats& stats);
+
+  // The steps of compile_graph.
+  KernelPlan plan_kernels(const Graph& graph, const Toolchain& tools, FunctionStats& stats) const;
+  // Each kernel's object file from memory or the persistent cache (when `use_store`), by
+  // key; nullopt for those that must be compiled. Counted in `stats`.
+  std::vector<std::optional<Bytes>> find_kernel_objects(const std::vector<Key>& keys,
+                                                        bool use_store, FunctionStats& stats);
+  // Compiles the kernels `objects` lacks and fills them in; the failure (with the
+  // compiler's diagnostics) if one could not be compiled.
+  Expected<void> compile_missing_kernels(const KernelPlan& kernels,
+                                         std::vector<std::optional<Bytes>>& objects, bool cacheable,
+                                         const Toolchain& tools, const std::filesystem::path& dir,
+                                         util::Progress& progress, FunctionStats& stats);
+  // On a pool thread: compiles one kernel and writes it to the cache, holding the kernel's
+  // cross-process lock throughout, unless another process had the lock and wrote the kernel.
   CompiledKernel compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilder& builder,
                                  bool cacheable, const Toolchain& tools,
                                  const std::filesystem::path& dir, size_t index);
-  Prepared compile_graph(const Graph& graph, const KeyBuilder& builder, const Key& key,
-                         bool cacheable, FunctionStats& stats);
-  // Stores a graph's entry: its plan, its kernels' keys and its library (a file's key or the
-  // bytes; none for a graph without kernels).
-  void put_graph_entry(const Key& key, const KeyBuilder& builder, const std::string& plan_text,
-                       const std::vector<Key>& kernel_keys, std::optional<Blob> library,
-                       uint64_t compile_ms);
+  // Keeps a graph's linked library as a loadable file of the local store: its key, or nullopt
+  // when the store cannot keep it (the entry then carries the bytes).
+  std::optional<Key> keep_library(const Bytes& library);
+  // Loads the library from its loadable file when there is one, else from memory, and
+  // resolves each kernel's entry point in it.
+  Expected<std::shared_ptr<const Executable>> load_library(const Graph& graph, KernelPlan& kernels,
+                                                           const Bytes& library,
+                                                           const Key& graph_key,
+                                                           const std::optional<Key>& file_key);
+  // Writes the graph's entry: its plan, its kernels' keys and its library (a loadable file's
+  // key, or the bytes; none for a graph without kernels).
+  void store_graph(const KeyBuilder& builder, const Key& key, const std::string& plan_text,
+                   const std::vector<Key>& kernel_keys, std::optional<Blob> library,
+                   uint64_t compile_ms);
 
   RuntimeOptions m_options;
   std::unique_ptr<storage::local::LocalStore> m_store;
