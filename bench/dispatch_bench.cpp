@@ -1,8 +1,9 @@
 // Level-0 dispatch: the cost of a hit on a static entry, by number of entries and of tensor
 // arguments, against two baselines measured in the same run:
 //   StaticHit_baseline      the floor: std::unordered_map::find of a precomputed signature
-//   StaticHit_guardobjects  the model's approach: a linear walk over entries, each a list of
-//                           guard objects checked through a virtual call
+//   StaticHit_guardobjects  guard objects, as PyTorch's guard managers check a call: a linear
+//                           walk over entries, each a list of objects checked through a
+//                           virtual call
 //   StaticHit_jitcache      dispatch::FunctionCache::lookup on the call's ArgViews
 // The call hits the middle entry (the walk's average). The floor above does not read the
 // call at all, so a second group measures against a floor that does:
@@ -118,7 +119,8 @@ spread_calls(int64_t entries, int64_t tensors, int64_t count)
   return calls;
 }
 
-// The model's guard objects: one heap object per tensor, checked through a virtual call.
+// Guard objects as PyTorch's guard managers build them: one heap object per tensor, checked
+// through a virtual call.
 class LeafGuard {
 public:
   virtual ~LeafGuard() = default;

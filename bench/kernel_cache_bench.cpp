@@ -1,4 +1,4 @@
-// Level 1: kernel spec cache lookups (structural key -> spec, then argument spec -> kernel)
+// Level 1: kernel cache lookups (structural key -> spec, then argument spec -> kernel)
 // per second from 1 and 2 threads, over 1,000 cached kernels, against a baseline measured in
 // the same run: one std::unordered_map of the same keys behind one mutex.
 #include "kernel_cache/kernel_cache.hpp"

@@ -29,7 +29,7 @@ struct Config {
   uint32_t compile_jobs = 0;                  // kernels compiled at once; 0: one per core
   uint32_t recompile_limit = 8;               // recompiles per function before run-only
   uint32_t accumulated_recompile_limit = 256; // recompiles per process before run-only
-  uint32_t kernel_cache_entries = 4096;       // in-memory kernel spec cache bound
+  uint32_t kernel_cache_entries = 4096;       // level 1 (the kernel cache) bound
   bool assume_static_by_default = true;       // sizes start static; false: dynamic at once
 
   // For each key, where its value came from: "default", "environment JITCACHE_X",

@@ -192,7 +192,8 @@ definitions()
      },
      [](const Config& config) { return fmt::format("{}", config.accumulated_recompile_limit); }},
     {{"kernel_cache_entries", "JITCACHE_KERNEL_CACHE_ENTRIES", "4096",
-      "Compiled kernels the in-memory kernel spec cache keeps (least recently used go first)."},
+      "Compiled graphs the kernel cache (level 1, in memory) keeps (least recently used go "
+      "first)."},
      [](Config& config, std::string_view text) -> Expected<void> {
        auto value = parse_int<uint32_t>(text, 1, 100000000);
        if (!value) {

@@ -1,4 +1,5 @@
-// Strategy: how a function's calls go through the cache, as in the model's eval-frame modes.
+// Strategy: how a function's calls go through the cache (the modes PyTorch's Dynamo offers as
+// its eval-frame callbacks).
 //   compile   look up; on a miss compile, add an entry, run it (the default)
 //   run_only  look up; on a miss run the interpreter (nothing new is compiled)
 //   skip      never look up: always the interpreter

@@ -1,8 +1,10 @@
-// KernelCache: level 1, the process-wide cache of compiled code, in the spirit of the model's
-// fused-kernel cache: a structural key (the normalized graph: no names, no sizes) leads to a
-// kernel spec; per spec, an argument spec (the words the compiled code was specialized on:
-// dtypes, sizes, contiguity, alignment bits, as the client chooses) leads to the compiled
-// kernel. Payloads are the client's (opaque here).
+// KernelCache: level 1, the kernel cache: the compiled code of the whole process, found in two
+// steps as PyTorch's fused-kernel cache finds it. A structural key (the normalized graph: no
+// names, no sizes) leads to a spec, the client's description of that structure; per spec, an
+// argument spec (the words the compiled code was specialized on: dtypes, sizes, contiguity,
+// alignment bits, as the client chooses) leads to the compiled kernel. Specs and kernels are
+// the client's payloads, opaque here; the reference JIT's kernel is a whole prepared graph
+// (jit/runtime/runtime.hpp).
 //
 //   store_spec / lookup_spec / retrieve   structural key <-> spec id <-> the client's spec
 //   lookup / store                        (spec id, argument spec) -> compiled kernel

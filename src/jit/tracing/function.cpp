@@ -1,6 +1,5 @@
 // jit::function's type-independent half: tracing a call into a graph and dispatching calls
 // through a level-0 Dispatcher on the default runtime.
-#include "jit/ir/arguments.hpp"
 #include "jit/runtime/default_runtime.hpp"
 #include "jit/runtime/dispatcher.hpp"
 #include "jit/runtime/specialize.hpp"
