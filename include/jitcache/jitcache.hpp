@@ -16,13 +16,12 @@
 #include <jitcache/key.hpp>
 #include <jitcache/key_builder.hpp>
 #include <jitcache/store.hpp>
+#include <jitcache/version.hpp>
 
 #include <memory>
 #include <string_view>
 
 namespace jitcache {
-
-std::string_view version();
 
 // The local directory store for `config`. It never fails: an unusable directory yields a
 // store that misses and drops writes, after one warning that says why.

@@ -1,4 +1,4 @@
-#include <jitcache/jitcache.hpp>
+#include <jitcache/version.hpp>
 
 namespace jitcache {
 

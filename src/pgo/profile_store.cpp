@@ -3,7 +3,7 @@
 #include "util/clock.hpp"
 #include "util/log.hpp"
 
-#include <jitcache/jitcache.hpp>
+#include <jitcache/version.hpp>
 
 #include <fmt/format.h>
 
