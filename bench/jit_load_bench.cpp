@@ -7,7 +7,6 @@
 // baseline.
 #include "bench_dir.hpp"
 #include "graph_library.hpp"
-#include "jit/codegen/codegen.hpp"
 #include "jit/language/program.hpp"
 #include "jit/runtime/runtime.hpp"
 #include "util/files.hpp"

@@ -1,5 +1,4 @@
 // The jitcache CLI, driven as a user would: through the real binary and a real directory.
-#include "core/entry_format.hpp"
 #include "storage/local/layout.hpp"
 #include "util/files.hpp"
 

@@ -1,7 +1,5 @@
 #include "jit/plan/kernel_spec.hpp"
 
-#include "jit/ir/printer.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -4,7 +4,6 @@
 #include "util/atomic_file.hpp"
 #include "util/files.hpp"
 #include "util/log.hpp"
-#include "util/size.hpp"
 
 #include <jitcache/jitcache.hpp>
 

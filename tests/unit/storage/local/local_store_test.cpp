@@ -1,6 +1,5 @@
 #include "storage/local/local_store.hpp"
 
-#include "core/entry_format.hpp"
 #include "util/files.hpp"
 
 #include "support/entries.hpp"
