@@ -1,4 +1,4 @@
-// Entry: one cached artifact variant, as stored on disk, sent to remote tiers and bundled.
+// Entry: one cached artifact variant, as a store keeps it (the record: docs/formats.md).
 // Several variants may share a key when their guard expressions differ.
 #pragma once
 
@@ -26,7 +26,7 @@ struct Entry {
   int64_t created_ms = 0;         // Unix time in milliseconds
   uint64_t compile_ms = 0;        // what producing the artifact cost: counted as time saved on hits
   std::string producer;           // the writer's name and version
-  std::vector<uint8_t> signature; // empty until entries are signed
+  std::vector<uint8_t> signature; // stored and read back; nothing signs or checks it yet
 
   const Blob* find_blob(std::string_view name) const;
 };

@@ -1,12 +1,15 @@
-// The embedding API in one include: build a key, look it up, store what you compiled.
+// The embedding API in one include: build a key, look it up, store what you compiled
+// (examples/embed/embed_store.cpp is a complete program).
 //
-//   auto config = jitcache::load_config();
+//   auto config = jitcache::load_config();         // an error names the bad setting
+//   if (!config) { /* report config.error().message */ }
 //   auto cache = jitcache::open_local_store(*config);
 //   jitcache::KeyBuilder kb;
 //   kb.add_string("source", source).add_string("flags", flags);
-//   auto key = kb.build();
-//   auto found = cache->get(key, "kernel");
-//   if (!found || found->empty()) { /* compile, then */ cache->put(entry); }
+//   auto found = cache->get(kb.build(), "kernel");
+//   const jitcache::Blob* object =
+//     found && !found->empty() ? found->front().find_blob("object") : nullptr;
+//   if (!object) { /* compile, then */ cache->put(entry); }
 #pragma once
 
 #include <jitcache/bytes.hpp>

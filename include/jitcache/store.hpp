@@ -1,5 +1,5 @@
-// Store: where entries live. The local directory (the embedded default), the remote tiers
-// and the tiered combination all implement this one small interface.
+// Store: where entries live, behind one small interface. Today the local directory (the
+// embedded default, open_local_store) implements it.
 #pragma once
 
 #include <jitcache/entry.hpp>

@@ -2,7 +2,8 @@
 // what the JIT compiled, and the lookup that picks the variant for a call.
 //
 // Lookup order, the same with or without the static index:
-//   1. precompiled entries (from bundles), in the order they were installed, never reordered;
+//   1. precompiled entries, in the order they were installed, never reordered (for bundles,
+//      which are coming: nothing installs them yet);
 //   2. entries whose guards are static (every argument's sizes fixed), oldest first: with the
 //      index (the default) one hash probe finds them, so a hit costs the same with 1 entry
 //      or 1,000; before the probe, the static entry that served the last static hit is

@@ -544,5 +544,32 @@ TEST(EmbedExample, TheSecondProcessCompilesNothing)
     << second->stdout_text;
 }
 
+TEST(EmbedExample, TheReadmesStoreExampleCompilesOnceThenFindsTheObject)
+{
+  TempDir cache;
+  util::ProcessOptions options;
+  options.environment["JITCACHE_DIR"] = cache.path().string();
+  options.timeout = std::chrono::seconds(120);
+  auto first = util::run_process({JITCACHE_EMBED_STORE_EXAMPLE_PATH}, options);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->exit_code, 0) << first->stdout_text << first->stderr_text;
+  EXPECT_TRUE(first->stdout_text.starts_with("compiled the object file")) << first->stdout_text;
+  auto second = util::run_process({JITCACHE_EMBED_STORE_EXAMPLE_PATH}, options);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->exit_code, 0) << second->stdout_text << second->stderr_text;
+  EXPECT_TRUE(second->stdout_text.starts_with("found the object file in the cache"))
+    << second->stdout_text;
+  // The same size both times: what was stored is what was compiled.
+  EXPECT_EQ(first->stdout_text.substr(first->stdout_text.find(':')),
+            second->stdout_text.substr(second->stdout_text.find(':')));
+  // An invalid setting is an error that names it, not a crash.
+  options.environment["JITCACHE_MAX_SIZE"] = "lots";
+  auto invalid = util::run_process({JITCACHE_EMBED_STORE_EXAMPLE_PATH}, options);
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(invalid->exit_code, 1);
+  EXPECT_NE(invalid->stderr_text.find("JITCACHE_MAX_SIZE"), std::string::npos)
+    << invalid->stderr_text;
+}
+
 } // namespace
 } // namespace jitcache::testing

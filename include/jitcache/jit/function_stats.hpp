@@ -14,11 +14,11 @@ struct FunctionStats {
   uint64_t memory_hits = 0; // calls served by a compiled variant (level 0), and kernels found
                             // already loaded in this process
   uint64_t local_hits = 0;  // artifacts read from the local cache directory
-  uint64_t remote_hits = 0;
-  uint64_t bundle_hits = 0;
-  uint64_t misses = 0;   // persistent lookups that found nothing usable
-  uint64_t bypasses = 0; // lookups skipped because the graph cannot be cached
-  bool degraded = false; // ran on the interpreter because compiling failed
+  uint64_t remote_hits = 0; // always 0: there is no remote tier yet
+  uint64_t bundle_hits = 0; // always 0: there are no bundles yet
+  uint64_t misses = 0;      // persistent lookups that found nothing usable
+  uint64_t bypasses = 0;    // lookups skipped because the graph cannot be cached
+  bool degraded = false;    // ran on the interpreter because compiling failed
   // Milliseconds spent in each phase.
   double trace_ms = 0;
   double key_ms = 0;

@@ -14,7 +14,7 @@
 namespace jitcache::jit {
 
 namespace detail {
-struct TraceValue; // a value of the graph being traced (see src/jit/tracer.hpp)
+struct TraceValue; // a value of the graph being traced (src/jit/tracing/trace_value.hpp)
 }
 
 class Tensor {

@@ -29,8 +29,9 @@ main(int argc, char** argv)
     return 1;
   }
   auto found = cache->get(entry.key, "kernel");
-  if (!found || found->size() != 1 ||
-      found->front().find_blob("object")->data.view() != "machine code") {
+  const jitcache::Blob* object =
+    found && found->size() == 1 ? found->front().find_blob("object") : nullptr;
+  if (!object || object->data.view() != "machine code") {
     return 1;
   }
   std::printf("jitcache %s: stored and found %s\n", std::string(jitcache::version()).c_str(),
