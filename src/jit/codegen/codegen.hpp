@@ -18,9 +18,10 @@
 
 namespace jitcache::jit {
 
-// Changes whenever generated code changes for the same spec, or the form of a graph entry
-// (its launch plan); part of every kernel and graph key.
-inline constexpr std::string_view k_codegen_version = "3";
+// Changes whenever generated code changes for the same spec, or a graph's plan or the form
+// of a graph entry changes; part of every kernel and graph key. 4: a reduction computes an
+// elementwise input used only by it inline (its prologue).
+inline constexpr std::string_view k_codegen_version = "4";
 // The options codegen was run with; part of every kernel key.
 std::string codegen_options();
 

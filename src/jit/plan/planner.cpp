@@ -235,7 +235,11 @@ private:
       return;
     }
     for (auto input : node.inputs) {
-      require_addressable(input);
+      // A reduction evaluates a fused input inline, as its prologue; everything else reads
+      // its inputs from memory.
+      if (!(is_reduction(node.op) && m_info[input].kind == Kind::fused)) {
+        require_addressable(input);
+      }
     }
     if (is_reduction(node.op) || node.op == Op::matmul) {
       const bool eligible =

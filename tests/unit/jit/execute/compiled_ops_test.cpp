@@ -161,6 +161,21 @@ TEST_F(CompiledOps, ReductionsWithEpilogues)
     "run f(x=f32[9, 40], s=f32[9, 1])\n");
 }
 
+TEST_F(CompiledOps, ReductionsWithPrologues)
+{
+  // The reduced expression computed inline (planner.hpp): over views, with broadcasts and
+  // masks, over leading and trailing axes, with keepdim and an epilogue, and on integers.
+  check_program("def f(x: f32[N, 12, 7], y: f32[7], m: bool[N, 12, 7]):\n"
+                "    return sum(exp(x) * y, axis=2), max(where(m, x, -inf), axis=1, keepdim=true), "
+                "mean(transpose(x, [0, 2, 1]) + 1, axis=[1, 2]), sum(x * x, axis=0), "
+                "sqrt(sum(abs(x) * 2, axis=-1, keepdim=true) + 1) * y\n"
+                "def g(x: i32[5, 9]):\n"
+                "    return sum(x * x - 3, axis=1), max(abs(x), axis=0, keepdim=true)\n"
+                "run f(x=f32[3, 12, 7], y=f32[7], m=bool[3, 12, 7])\n"
+                "run f(x=f32[1, 12, 7], y=f32[7], m=bool[1, 12, 7])\n"
+                "run g(x=i32[5, 9])\n");
+}
+
 TEST_F(CompiledOps, Matmuls)
 {
   check_program(
