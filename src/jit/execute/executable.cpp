@@ -3,6 +3,8 @@
 #include "jit/execute/memory_check.hpp"
 #include "jit/ir/arguments.hpp"
 
+#include <algorithm>
+
 namespace jitcache::jit {
 
 Executable::Executable(const Graph& graph, Plan plan, std::vector<KernelFunction> kernels,
@@ -15,6 +17,25 @@ Executable::Executable(const Graph& graph, Plan plan, std::vector<KernelFunction
     m_signature.parameters.push_back(static_cast<ValueId>(m_signature.nodes.size()));
     m_signature.nodes.push_back(graph.node(id));
   }
+  // Derived dimensions the plan's buffers and kernels need beyond the parameters'.
+  std::vector<std::string> derived;
+  const auto note = [&](const std::string& symbol) {
+    if (Dim::named(symbol).is_derived() &&
+        std::find(derived.begin(), derived.end(), symbol) == derived.end()) {
+      derived.push_back(symbol);
+    }
+  };
+  for (const auto& buffer : m_plan.buffers) {
+    for (const auto& dim : buffer.shape) {
+      note(dim.symbol);
+    }
+  }
+  for (const auto& launch : m_plan.launches) {
+    for (const auto& symbol : launch.symbols) {
+      note(symbol);
+    }
+  }
+  m_derived = DerivedSizes(derived);
 }
 
 Expected<std::vector<Tensor>>
@@ -23,6 +44,11 @@ Executable::run(std::span<const Tensor> inputs) const
   auto sizes = bind_tensors(m_signature, inputs);
   if (!sizes) {
     return std::unexpected(sizes.error());
+  }
+  if (!m_derived.empty()) {
+    if (auto added = m_derived.add_to(*sizes); !added) {
+      return std::unexpected(added.error());
+    }
   }
   CallAllocation allocation(*sizes);
   allocation.add_buffers(m_plan);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "jit/build/loader.hpp"
+#include "jit/ir/arguments.hpp"
 #include "jit/plan/plan.hpp"
 
 #include <jitcache/error.hpp>
@@ -33,6 +34,7 @@ public:
 private:
   Graph m_signature; // the graph's parameters only, to bind symbols at each call
   Plan m_plan;
+  DerivedSizes m_derived; // derived dimensions the plan needs, computed at each call
   std::vector<KernelFunction> m_kernels;
   std::vector<LoadedLibrary> m_libraries;
 };

@@ -22,6 +22,10 @@ ArgumentBinder::bind(size_t index, const TensorType& actual)
                         fmt::format("argument '{}' of {} needs static sizes, got {}", name,
                                     m_graph.name, to_string(actual)));
     }
+    if (want.is_derived()) {
+      m_derived_arguments.push_back({index, d, got.size});
+      continue;
+    }
     if (want.is_static()) {
       if (want.size != got.size) {
         return make_error(ErrorCode::invalid_argument,
@@ -44,6 +48,79 @@ ArgumentBinder::bind(size_t index, const TensorType& actual)
   return {};
 }
 
+namespace {
+
+std::string
+symbol_values(const DimExpr& expr, const SymbolSizes& sizes)
+{
+  std::vector<std::string> values;
+  for (const auto& symbol : expr.symbols()) {
+    if (auto found = sizes.find(symbol); found != sizes.end()) {
+      values.push_back(fmt::format("{} = {}", symbol, found->second));
+    }
+  }
+  return fmt::format("{}", fmt::join(values, ", "));
+}
+
+std::optional<int64_t>
+size_in(const SymbolSizes& sizes, std::string_view symbol)
+{
+  auto found = sizes.find(symbol);
+  return found == sizes.end() ? std::nullopt : std::optional(found->second);
+}
+
+} // namespace
+
+Expected<void>
+ArgumentBinder::finish()
+{
+  for (const auto& [index, d, size] : m_derived_arguments) {
+    const Dim& want = m_graph.type(m_graph.parameters[index]).shape[d];
+    const DimExpr expr = expression_of(want);
+    auto value = expr.evaluate([&](std::string_view symbol) { return size_in(m_sizes, symbol); });
+    if (!value || *value != size) {
+      m_failed = want.symbol;
+      m_failed_argument = index;
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("argument '{}' of {}: dimension {} should be {} ({}), got {}",
+                                    m_graph.parameter_names[index], m_graph.name, d, want.symbol,
+                                    value ? std::to_string(*value) : value.error().message, size));
+    }
+    m_sizes.emplace(want.symbol, size);
+  }
+  return DerivedSizes(m_graph.derived_symbols()).add_to(m_sizes, &m_failed);
+}
+
+DerivedSizes::DerivedSizes(const std::vector<std::string>& derived_symbols)
+{
+  for (const auto& symbol : derived_symbols) {
+    m_expressions.emplace_back(symbol, expression_of(Dim::named(symbol)));
+  }
+}
+
+Expected<void>
+DerivedSizes::add_to(SymbolSizes& sizes, std::string* failed) const
+{
+  for (const auto& [symbol, expr] : m_expressions) {
+    if (sizes.contains(symbol)) {
+      continue;
+    }
+    auto value = expr.evaluate([&](std::string_view name) { return size_in(sizes, name); });
+    if (!value || *value < 0) {
+      if (failed) {
+        *failed = symbol;
+      }
+      return make_error(
+        ErrorCode::invalid_argument,
+        value ? fmt::format("dimension {} would be {} when {}", symbol, *value,
+                            symbol_values(expr, sizes))
+              : fmt::format("{} when {}", value.error().message, symbol_values(expr, sizes)));
+    }
+    sizes.emplace(symbol, *value);
+  }
+  return {};
+}
+
 Expected<SymbolSizes>
 bind_arguments(const Graph& graph, std::span<const TensorType> types)
 {
@@ -57,6 +134,9 @@ bind_arguments(const Graph& graph, std::span<const TensorType> types)
     if (auto bound = binder.bind(i, types[i]); !bound) {
       return std::unexpected(bound.error());
     }
+  }
+  if (auto finished = binder.finish(); !finished) {
+    return std::unexpected(finished.error());
   }
   return binder.sizes();
 }

@@ -1,5 +1,7 @@
 #include "jit/ir/graph.hpp"
 
+#include "jit/ir/dim_expr.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -145,9 +147,37 @@ std::vector<std::string>
 Graph::symbols() const
 {
   std::vector<std::string> found;
+  const auto add = [&](const std::string& symbol) {
+    if (std::find(found.begin(), found.end(), symbol) == found.end()) {
+      found.push_back(symbol);
+    }
+  };
   for (auto id : parameters) {
     for (const auto& dim : nodes[id].type.shape) {
-      if (!dim.is_static() && std::find(found.begin(), found.end(), dim.symbol) == found.end()) {
+      if (!dim.is_static() && !dim.is_derived()) {
+        add(dim.symbol);
+      }
+    }
+  }
+  for (auto id : parameters) {
+    for (const auto& dim : nodes[id].type.shape) {
+      if (dim.is_derived()) {
+        for (const auto& symbol : expression_of(dim).symbols()) {
+          add(symbol);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+std::vector<std::string>
+Graph::derived_symbols() const
+{
+  std::vector<std::string> found;
+  for (const auto& node : nodes) {
+    for (const auto& dim : node.type.shape) {
+      if (dim.is_derived() && std::find(found.begin(), found.end(), dim.symbol) == found.end()) {
         found.push_back(dim.symbol);
       }
     }

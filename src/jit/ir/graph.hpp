@@ -7,6 +7,8 @@
 // infers types; this file only describes them.
 #pragma once
 
+#include "jit/ir/names.hpp"
+
 #include <jitcache/jit/dtype.hpp>
 
 #include <cstdint>
@@ -35,6 +37,14 @@ struct Dim {
   is_static() const
   {
     return symbol.empty();
+  }
+  // A derived dimension is an expression of other symbols ("A*B", "C-1", "(A+B)//2"): its
+  // symbol is the expression's canonical text (dim_expr.hpp), and a call gives it the value
+  // of the expression.
+  bool
+  is_derived() const
+  {
+    return !symbol.empty() && !is_name(symbol);
   }
   bool operator==(const Dim&) const = default;
 };
@@ -148,8 +158,11 @@ struct Graph {
   }
   // Whether any node is marked uncacheable (opaque).
   bool has_uncacheable_op() const;
-  // Every symbol in the parameters' shapes, in order of first appearance.
+  // Every symbol a call binds: those of the parameters' shapes, in order of first appearance
+  // (a derived dimension's symbols after those that appear alone).
   std::vector<std::string> symbols() const;
+  // Every derived dimension of any value, in order of first appearance.
+  std::vector<std::string> derived_symbols() const;
 };
 
 // Drops nodes that no output depends on and puts the rest in one order that depends only on

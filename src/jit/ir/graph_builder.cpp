@@ -1,6 +1,6 @@
 #include "jit/ir/graph_builder.hpp"
 
-#include "jit/ir/shape_product.hpp"
+#include "jit/ir/dim_expr.hpp"
 
 #include <fmt/format.h>
 
@@ -339,7 +339,6 @@ Expected<ValueId>
 GraphBuilder::reshape(ValueId x, Shape shape)
 {
   const auto& tx = type(x);
-  const auto total = ShapeProduct::of(tx.shape);
   auto inferred = std::find(shape.begin(), shape.end(), Dim::of(-1));
   if (std::count(shape.begin(), shape.end(), Dim::of(-1)) > 1) {
     return type_error("reshape may infer (-1) only one dimension");
@@ -353,20 +352,31 @@ GraphBuilder::reshape(ValueId x, Shape shape)
     return type_error(
       fmt::format("reshape to {}: that would take more than 2^63 bytes", to_string(shape)));
   }
+  auto total = element_count(tx.shape);
+  if (!total) {
+    return type_error(fmt::format("reshape of {}: {}", to_string(tx), total.error().message));
+  }
   if (inferred != shape.end()) {
+    // The -1 dimension is what the others leave of the element count, when they divide it
+    // exactly as expressions: [A, B, C] to [C, -1] infers A*B.
     Shape others;
     std::copy_if(shape.begin(), shape.end(), std::back_inserter(others),
                  [](const Dim& d) { return d != Dim::of(-1); });
-    auto quotient = total.divided_by(ShapeProduct::of(others));
+    auto divisor = element_count(others);
+    auto quotient = divisor ? DimExpr::divide_exactly(*total, *divisor) : std::nullopt;
     if (!quotient) {
       return type_error(fmt::format("reshape of {} to {}: the -1 dimension cannot be inferred",
                                     to_string(tx), to_string(shape)));
     }
-    *inferred = *quotient;
+    *inferred = dim_of(*quotient);
   }
-  if (ShapeProduct::of(shape) != total) {
-    return type_error(fmt::format("reshape of {} to {}: the element counts differ", to_string(tx),
-                                  to_string(shape)));
+  auto count = element_count(shape);
+  if (!count || *count != *total) {
+    return type_error(fmt::format(
+      "reshape of {} to {}: the element counts differ{}", to_string(tx), to_string(shape),
+      count && (!count->constant_value() || !total->constant_value())
+        ? fmt::format(" ({} and {})", total->to_string(), count->to_string())
+        : ""));
   }
   if (shape == tx.shape) {
     return x;

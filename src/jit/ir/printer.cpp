@@ -1,5 +1,7 @@
 #include "jit/ir/printer.hpp"
 
+#include "jit/ir/dim_expr.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -146,11 +148,36 @@ private:
       put(i == 0 ? "" : ", ");
       if (shape[i].is_static()) {
         put("{}", shape[i].size);
+      } else if (shape[i].is_derived()) {
+        put(derived_name(shape[i]));
       } else {
         put(m_symbols.at(shape[i].symbol));
       }
     }
     put("]");
+  }
+
+  // A derived dimension's expression over the printed names of its symbols: in the canonical
+  // form "s0*s1" for "A*B" (renamed, then put in normal form again, as the order of the
+  // names may change).
+  const std::string&
+  derived_name(const Dim& dim)
+  {
+    auto found = m_derived.find(dim.symbol);
+    if (found == m_derived.end()) {
+      std::string name = dim.symbol;
+      if (m_options.canonical) {
+        auto renamed =
+          expression_of(dim).substitute([&](std::string_view symbol) -> std::optional<DimExpr> {
+            auto known = m_symbols.find(std::string(symbol));
+            return known == m_symbols.end() ? std::nullopt
+                                            : std::optional(DimExpr::symbol(known->second));
+          });
+        name = renamed ? renamed->to_string() : dim.symbol;
+      }
+      found = m_derived.emplace(dim.symbol, std::move(name)).first;
+    }
+    return found->second;
   }
 
   void
@@ -253,6 +280,7 @@ private:
   std::vector<int64_t> m_parameter_of; // by value: its parameter index, or -1
   std::vector<std::string> m_parameter_names;
   std::map<std::string, std::string> m_symbols;
+  std::map<std::string, std::string> m_derived; // a derived symbol -> how it prints
 };
 
 } // namespace

@@ -122,7 +122,7 @@ tokenize(const SourceText& source)
       push(real ? TokenKind::real : TokenKind::integer, text.substr(begin, i - begin), location);
       continue;
     }
-    static constexpr std::array two_char = {"<=", ">=", "==", "!=", ".."};
+    static constexpr std::array two_char = {"<=", ">=", "==", "!=", "..", "//"};
     bool matched = false;
     for (std::string_view op : two_char) {
       if (text.substr(i, 2) == op) {

@@ -1,6 +1,7 @@
 // Lowering: the syntax tree of each `def` into a Graph (see program.hpp). Calls to other
 // defs are inlined with their symbols bound to the caller's dimensions; literals take the
 // dtype of the tensor they meet ("weak" typing), so `x * 2` keeps x's dtype.
+#include "jit/ir/dim_expr.hpp"
 #include "jit/ir/graph_builder.hpp"
 #include "jit/language/parser.hpp"
 #include "jit/language/program.hpp"
@@ -107,13 +108,29 @@ private:
         if (dim.dim.is_static() && dim.dim.size < 0) {
           return error(dim.location, "a dimension cannot be negative");
         }
-        if (!dim.dim.is_static()) {
+        if (!dim.dim.is_static() && !dim.dim.is_derived()) {
           scope.symbols.emplace(dim.dim.symbol, dim.dim);
         }
       }
       builder.set_location(parameter.location);
       const auto id = builder.parameter(parameter.name, parameter.type.tensor_type());
       scope.names.emplace(parameter.name, id);
+    }
+    // A call binds a symbol where it stands alone; a derived dimension is then computed.
+    for (const auto& parameter : function.parameters) {
+      for (const auto& dim : parameter.type.dims) {
+        if (!dim.dim.is_derived()) {
+          continue;
+        }
+        for (const auto& symbol : expression_of(dim.dim).symbols()) {
+          if (!scope.symbols.contains(symbol)) {
+            return error(dim.location,
+                         fmt::format("'{}' in {} must also be a dimension of its own in the "
+                                     "signature, so that a call can bind it",
+                                     symbol, dim.dim.symbol));
+          }
+        }
+      }
     }
     m_call_stack = {function.name};
     auto outputs = lower_body(builder, function, scope);
@@ -335,6 +352,10 @@ private:
       {"<=", Op::less_equal}, {">", Op::greater},    {">=", Op::greater_equal},
       {"==", Op::equal},      {"!=", Op::not_equal},
     };
+    if (expr.text == "//") {
+      return error(expr, "'//' divides dimensions (in reshape, broadcast_to and signatures); "
+                         "tensors divide with '/'");
+    }
     auto operands = lower_operands(builder, expr.operands, scope);
     if (!operands) {
       return std::unexpected(operands.error());
@@ -479,23 +500,74 @@ private:
     }
     Shape shape;
     for (const auto& item : expr.operands) {
-      if (item.kind == Expr::Kind::name) {
-        auto found = scope.symbols.find(item.text);
-        if (found == scope.symbols.end()) {
-          return error(item, fmt::format("unknown dimension '{}': it must appear in the "
-                                         "function's signature",
-                                         item.text));
-        }
-        shape.push_back(found->second);
+      if (auto marker = integer_of(item); marker && *marker == -1) {
+        shape.push_back(Dim::of(-1)); // reshape infers it
         continue;
       }
-      auto value = integer_of(item);
-      if (!value) {
-        return error(item, "expected a dimension: a size, -1 or a name from the signature");
+      auto dim = dimension_of(item, scope);
+      if (!dim) {
+        return std::unexpected(dim.error());
       }
-      shape.push_back(Dim::of(*value));
+      shape.push_back(dim_of(*dim));
     }
     return shape;
+  }
+
+  // A dimension written in a list: a size, a name from the signature, or an expression of
+  // those with + - * and // (docs/language.md, "Dimensions").
+  Expected<DimExpr>
+  dimension_of(const Expr& item, const Scope& scope) const
+  {
+    if (item.depth > k_max_dimension_depth) {
+      return error(item, fmt::format("a dimension expression may nest {} operations deep at most",
+                                     k_max_dimension_depth));
+    }
+    const auto failed = [&](const Error& failure) { return error(item, failure.message); };
+    switch (item.kind) {
+    case Expr::Kind::integer: {
+      auto value = literal_integer(item);
+      return value ? Expected<DimExpr>(DimExpr::constant(*value)) : std::unexpected(value.error());
+    }
+    case Expr::Kind::name: {
+      auto found = scope.symbols.find(item.text);
+      if (found == scope.symbols.end()) {
+        return error(item, fmt::format("unknown dimension '{}': it must appear in the "
+                                       "function's signature",
+                                       item.text));
+      }
+      return expression_of(found->second);
+    }
+    case Expr::Kind::negate: {
+      auto operand = dimension_of(item.operands[0], scope);
+      auto negated = operand ? *operand * DimExpr::constant(-1) : operand;
+      return negated ? negated : failed(negated.error());
+    }
+    case Expr::Kind::binary: {
+      if (item.text == "/") {
+        return error(item, "dimensions divide with '//', which must divide evenly");
+      }
+      if (item.text != "+" && item.text != "-" && item.text != "*" && item.text != "//") {
+        return error(item,
+                     fmt::format("'{}' is not an operator of dimensions (+, -, *, //)", item.text));
+      }
+      auto left = dimension_of(item.operands[0], scope);
+      if (!left) {
+        return left;
+      }
+      auto right = dimension_of(item.operands[1], scope);
+      if (!right) {
+        return right;
+      }
+      auto result = item.text == "+"   ? *left + *right
+                    : item.text == "-" ? *left - *right
+                    : item.text == "*" ? *left * *right
+                                       : DimExpr::divide(*left, *right);
+      return result ? result : failed(result.error());
+    }
+    default:
+      return error(item, "expected a dimension: a size, -1, a name from the signature or an "
+                         "expression of them");
+    }
   }
 
   Expected<bool>
@@ -698,6 +770,13 @@ private:
     }
     Scope scope;
     std::map<std::string, std::string> bound_by;
+    // Derived dimensions of the callee's signature, checked once every symbol is bound.
+    struct DerivedArgument {
+      size_t argument = 0;
+      size_t dimension = 0;
+      Dim got;
+    };
+    std::vector<DerivedArgument> derived;
     for (size_t i = 0; i < call.operands.size(); ++i) {
       const auto& parameter = callee.parameters[i];
       const auto expected = parameter.type.tensor_type();
@@ -726,6 +805,10 @@ private:
           }
           continue;
         }
+        if (want.is_derived()) {
+          derived.push_back({i, d, got});
+          continue;
+        }
         auto [found, inserted] = scope.symbols.emplace(want.symbol, got);
         if (inserted) {
           bound_by[want.symbol] = parameter.name;
@@ -737,6 +820,22 @@ private:
         }
       }
       scope.names.insert_or_assign(parameter.name, *id);
+    }
+    for (const auto& [i, d, got] : derived) {
+      const Dim& want = callee.parameters[i].type.dims[d].dim;
+      auto expected =
+        expression_of(want).substitute([&](std::string_view symbol) -> std::optional<DimExpr> {
+          auto found = scope.symbols.find(symbol);
+          return found == scope.symbols.end() ? std::nullopt
+                                              : std::optional(expression_of(found->second));
+        });
+      if (!expected || *expected != expression_of(got)) {
+        return error(call.operands[i],
+                     fmt::format("argument '{}' of {}: dimension {} should be {}{}, got {}",
+                                 callee.parameters[i].name, callee.name, d, want.symbol,
+                                 expected ? " = " + expected->to_string() : std::string(),
+                                 to_string(got)));
+      }
     }
     m_call_stack.push_back(callee.name);
     auto outputs = lower_body(builder, callee, scope);
@@ -754,6 +853,8 @@ private:
   // Lowering recurses through expressions and inlined calls; past this depth a program gets an
   // error rather than a stack overflow.
   static constexpr uint32_t k_max_lowering_depth = 2000;
+  // A dimension is a size: its expression is short (DimExpr reads 200 levels back).
+  static constexpr uint32_t k_max_dimension_depth = 100;
   uint32_t m_depth = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "jit/language/parser.hpp"
 
+#include "jit/ir/dim_expr.hpp"
+
 #include "jit/language/lexer.hpp"
 
 #include <fmt/format.h>
@@ -250,6 +252,47 @@ private:
     return std::pair{*low, *high};
   }
 
+  bool
+  ends_dimension(const Token& token) const
+  {
+    return token.kind == TokenKind::symbol && (token.text == "," || token.text == "]");
+  }
+
+  // A dimension written as an expression ("2 * N", "(A + B) // 2"), its first token already
+  // read: the tokens up to the ',' or ']' that ends it, read by DimExpr.
+  Expected<Dim>
+  parse_dimension_expression(const Token& first)
+  {
+    const Token* last = &first;
+    int depth = first.text == "(" ? 1 : 0;
+    while (depth > 0 || !ends_dimension(peek())) {
+      if (peek().kind == TokenKind::end || peek().kind == TokenKind::newline) {
+        return error_at(peek(), fmt::format("expected ',' or ']', found {}", describe(peek())));
+      }
+      last = &next();
+      depth += last->text == "(" ? 1 : last->text == ")" ? -1 : 0;
+    }
+    if (last->location.line != first.location.line) {
+      return error_at(first, "a dimension expression must be on one line");
+    }
+    const std::string_view text(
+      first.text.data(),
+      static_cast<size_t>(last->text.data() + last->text.size() - first.text.data()));
+    size_t offset = 0;
+    auto expr = DimExpr::parse(text, &offset);
+    if (!expr) {
+      // "dimension '...', offset N: expected ...": the caret shows where instead.
+      std::string message = expr.error().message;
+      if (const auto expected = message.find("expected"); expected != std::string::npos) {
+        message = fmt::format("{} in the dimension '{}'", message.substr(expected), text);
+      }
+      SourceLocation at = first.location;
+      at.column += static_cast<uint32_t>(offset);
+      return source_error(m_source, at, message, 1);
+    }
+    return dim_of(*expr);
+  }
+
   Expected<syntax::TypeSpec>
   parse_type()
   {
@@ -275,17 +318,26 @@ private:
           return std::unexpected(sweep.error());
         }
         type.dims.push_back({Dim::of(sweep->first), token.location, *sweep});
-      } else if (token.kind == TokenKind::integer) {
+      } else if (token.kind == TokenKind::integer && ends_dimension(peek())) {
         auto value = parse_integer(token);
         if (!value) {
           return std::unexpected(value.error());
         }
         type.dims.push_back({Dim::of(*value), token.location, std::nullopt});
-      } else if (token.kind == TokenKind::name) {
+      } else if (token.kind == TokenKind::name && ends_dimension(peek())) {
         type.dims.push_back({Dim::named(std::string(token.text)), token.location, std::nullopt});
+      } else if (token.kind == TokenKind::integer || token.kind == TokenKind::name ||
+                 (token.kind == TokenKind::symbol && (token.text == "(" || token.text == "-"))) {
+        auto dim = parse_dimension_expression(token);
+        if (!dim) {
+          return std::unexpected(dim.error());
+        }
+        type.dims.push_back({*dim, token.location, std::nullopt});
       } else {
         return error_at(
-          token, fmt::format("expected a dimension (a size or a name), found {}", describe(token)));
+          token, fmt::format("expected a dimension (a size, a name or an expression of them), "
+                             "found {}",
+                             describe(token)));
       }
       if (!is_symbol("]")) {
         if (auto comma = expect_symbol(","); !comma) {
@@ -558,7 +610,7 @@ private:
   parse_product()
   {
     auto left = parse_unary();
-    while (left && (is_symbol("*") || is_symbol("/") || is_symbol("@"))) {
+    while (left && (is_symbol("*") || is_symbol("/") || is_symbol("//") || is_symbol("@"))) {
       const Token op = next();
       auto right = parse_unary();
       if (!right) {

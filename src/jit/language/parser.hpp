@@ -8,7 +8,7 @@
 //   run        := "run" NAME "(" [NAME "=" type {"," ...}] ")" ["repeat" INT]
 //   expr       := sum [("<"|"<="|">"|">="|"=="|"!=") sum]
 //   sum        := product {("+"|"-") product}
-//   product    := unary {("*"|"/"|"@") unary}
+//   product    := unary {("*"|"/"|"//"|"@") unary}       ("//" divides dimensions)
 //   unary      := "-" unary | primary
 //   primary    := NUMBER | "true" | "false" | NAME | NAME "(" args ")" | "(" expr ")"
 //               | "[" [expr {"," expr}] "]"

@@ -67,6 +67,41 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
         run.function.size());
     }
   }
+  // Derived dimensions (A//2, C-1) must come out whole and not negative for every call the
+  // line makes; an error points at where the function uses the dimension.
+  for (const auto& inputs : line.calls()) {
+    ArgumentBinder call(*graph);
+    bool bound = true;
+    for (size_t i = 0; i < inputs.size() && bound; ++i) {
+      bound = call.bind(i, inputs[i]).has_value(); // the sweep check above reports these
+    }
+    if (!bound) {
+      continue;
+    }
+    if (auto finished = call.finish(); !finished) {
+      if (auto argument = call.failed_argument()) {
+        const auto& given = *std::find_if(
+          run.arguments.begin(), run.arguments.end(),
+          [&](const syntax::Parameter& p) { return p.name == graph->parameter_names[*argument]; });
+        return error(given.type.location, finished.error().message,
+                     to_string(given.type.dtype).size());
+      }
+      const std::string sweep_size =
+        line.sweep ? fmt::format(" at size {} of its sweep",
+                                 inputs[line.sweep->input].shape[line.sweep->dim].size)
+                   : std::string();
+      const std::string message = fmt::format(
+        "{}, in the call of line {}{}", finished.error().message, run.location.line, sweep_size);
+      const auto uses = std::find_if(graph->nodes.begin(), graph->nodes.end(), [&](const Node& n) {
+        return std::any_of(n.type.shape.begin(), n.type.shape.end(),
+                           [&](const Dim& d) { return d.symbol == call.failed_dimension(); });
+      });
+      if (uses == graph->nodes.end()) {
+        return error(run.location, message, run.function.size());
+      }
+      return source_error(program.source, uses->location, message, 1);
+    }
+  }
   // Every call of a sweep must fit the signature: checking the first size and the last covers
   // a fixed size and a symbol bound elsewhere.
   if (line.sweep && line.sweep->last != line.sweep->first) {

@@ -1,5 +1,6 @@
 #include "jit/plan/plan.hpp"
 
+#include "jit/ir/dim_expr.hpp"
 #include "jit/ir/names.hpp"
 
 #include <fmt/format.h>
@@ -78,6 +79,14 @@ private:
   size_t m_number;
 };
 
+// A derived dimension's symbol: the canonical text of an expression of symbols (dim_expr.hpp).
+bool
+is_derived_symbol(std::string_view word)
+{
+  auto expr = DimExpr::parse(word);
+  return expr && !expr->constant_value() && !expr->symbol_name() && expr->to_string() == word;
+}
+
 Expected<PlanBuffer>
 read_buffer(Words& words, size_t number)
 {
@@ -96,7 +105,7 @@ read_buffer(Words& words, size_t number)
   while (auto word = words.next()) {
     if (auto size = parse_integer<int64_t>(*word); size && *size >= 0) {
       buffer.shape.push_back(Dim::of(*size));
-    } else if (is_name(*word)) {
+    } else if (is_name(*word) || is_derived_symbol(*word)) {
       buffer.shape.push_back(Dim::named(std::string(*word)));
     } else {
       return plan_error(number, fmt::format("dimension '{}' is neither a size nor a name", *word));
@@ -135,8 +144,9 @@ read_launch(Words& words, size_t number, size_t kernel_count, size_t buffer_coun
     launch.buffers.push_back(*id);
   }
   while (auto word = words.next()) {
-    if (!is_name(*word)) {
-      return plan_error(number, fmt::format("symbol '{}' is not a name", *word));
+    if (!is_name(*word) && !is_derived_symbol(*word)) {
+      return plan_error(
+        number, fmt::format("symbol '{}' is neither a name nor a dimension expression", *word));
     }
     launch.symbols.emplace_back(*word);
   }

@@ -1,5 +1,7 @@
 #include "jit/plan/planner.hpp"
 
+#include "jit/ir/dim_expr.hpp"
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -95,10 +97,20 @@ public:
   }
 };
 
+// The graph symbols a kernel may be given: those a call binds, then the derived ones.
+std::vector<std::string>
+all_symbols(const Graph& graph)
+{
+  auto symbols = graph.symbols();
+  auto derived = graph.derived_symbols();
+  symbols.insert(symbols.end(), derived.begin(), derived.end());
+  return symbols;
+}
+
 class Planner {
 public:
   explicit Planner(const Graph& graph)
-    : m_graph(graph), m_symbols(graph.symbols()), m_consumers(graph.nodes.size()),
+    : m_graph(graph), m_symbols(all_symbols(graph)), m_consumers(graph.nodes.size()),
       m_is_output(graph.nodes.size(), false), m_info(graph.nodes.size())
   {
     for (ValueId id = 0; id < graph.nodes.size(); ++id) {
@@ -144,8 +156,26 @@ private:
     if (dim.is_static()) {
       return SizeExpr{dim.size, {}};
     }
-    auto found = std::find(m_symbols.begin(), m_symbols.end(), dim.symbol);
-    return SizeExpr{1, {static_cast<uint32_t>(found - m_symbols.begin())}};
+    if (dim.is_derived()) {
+      // A product of symbols ("2*A*B") is one to the kernel too; any other expression is a
+      // symbol of its own, whose size the call computes.
+      if (auto monomial = expression_of(dim).monomial(); monomial && monomial->coefficient > 0) {
+        SizeExpr size{monomial->coefficient, {}};
+        for (const auto& symbol : monomial->symbols) {
+          size.symbols.push_back(symbol_index(symbol));
+        }
+        std::sort(size.symbols.begin(), size.symbols.end());
+        return size;
+      }
+    }
+    return SizeExpr{1, {symbol_index(dim.symbol)}};
+  }
+
+  uint32_t
+  symbol_index(std::string_view symbol) const
+  {
+    return static_cast<uint32_t>(std::find(m_symbols.begin(), m_symbols.end(), symbol) -
+                                 m_symbols.begin());
   }
 
   std::vector<SizeExpr>

@@ -1,5 +1,10 @@
 #include "jit/runtime/graph_structure.hpp"
 
+#include "jit/ir/dim_expr.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <bit>
 
 namespace jitcache::jit {
@@ -28,6 +33,22 @@ structural_key(const Graph& graph)
   hasher.add(graph.outputs.size());
   for (const ValueId output : graph.outputs) {
     hasher.add(output);
+  }
+  // Derived dimensions are structure too: [A*B] and [A+B] differ although both are "a
+  // symbol" to size_words. Each is hashed over its symbols' positions, not their names.
+  const auto derived = graph.derived_symbols();
+  hasher.add(derived.size());
+  if (!derived.empty()) {
+    const auto symbols = graph.symbols();
+    for (const auto& symbol : derived) {
+      auto positional = expression_of(Dim::named(symbol))
+                          .substitute([&](std::string_view name) -> std::optional<DimExpr> {
+                            const auto index =
+                              std::find(symbols.begin(), symbols.end(), name) - symbols.begin();
+                            return DimExpr::symbol(fmt::format("s{}", index));
+                          });
+      hasher.add(positional ? positional->to_string() : symbol);
+    }
   }
   return hasher.finish();
 }

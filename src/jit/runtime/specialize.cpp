@@ -1,5 +1,6 @@
 #include "jit/runtime/specialize.hpp"
 
+#include "jit/ir/dim_expr.hpp"
 #include "jit/ir/graph_builder.hpp"
 
 #include <fmt/format.h>
@@ -51,7 +52,13 @@ specialize_graph(const Graph& graph, std::span<const ArgView> args,
       if (shape[d].is_static()) {
         continue;
       }
-      if (dynamic.is_dynamic(p, d)) {
+      if (shape[d].is_derived()) {
+        // A derived dimension follows its symbols: dynamic here keeps them all symbolic.
+        if (dynamic.is_dynamic(p, d)) {
+          const auto symbols = expression_of(shape[d]).symbols();
+          kept.insert(kept.end(), symbols.begin(), symbols.end());
+        }
+      } else if (dynamic.is_dynamic(p, d)) {
         kept.push_back(shape[d].symbol);
       } else {
         constants.emplace(shape[d].symbol, args[p].sizes[d]);
@@ -61,10 +68,31 @@ specialize_graph(const Graph& graph, std::span<const ArgView> args,
   for (const auto& symbol : kept) {
     constants.erase(symbol); // dynamic wherever it appears
   }
+  // Derived dimensions with the constants put in: a size, or a smaller expression.
+  std::map<std::string, Dim, std::less<>> derived;
+  for (const auto& symbol : graph.derived_symbols()) {
+    auto replaced = expression_of(Dim::named(symbol))
+                      .substitute([&](std::string_view name) -> std::optional<DimExpr> {
+                        auto found = constants.find(name);
+                        return found == constants.end()
+                                 ? std::nullopt
+                                 : std::optional(DimExpr::constant(found->second));
+                      });
+    if (!replaced || replaced->constant_value().value_or(0) < 0) {
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("calling {}: dimension {} {}", graph.name, symbol,
+                                    replaced ? fmt::format("is {}, below 0", replaced->to_string())
+                                             : replaced.error().message));
+    }
+    derived.emplace(symbol, dim_of(*replaced));
+  }
   Graph specialized = graph;
   for (auto& node : specialized.nodes) {
     for (auto& dim : node.type.shape) {
-      if (auto found = constants.find(dim.symbol); !dim.is_static() && found != constants.end()) {
+      if (dim.is_derived()) {
+        dim = derived.at(dim.symbol);
+      } else if (auto found = constants.find(dim.symbol);
+                 !dim.is_static() && found != constants.end()) {
         dim = Dim::of(found->second);
       }
     }
@@ -111,12 +139,19 @@ guards_for(const Graph& graph, bool symbols_at_least_two)
   guards::GuardSet set;
   set.add_arity(static_cast<uint32_t>(graph.parameters.size()));
   const auto symbols = graph.symbols();
+  const auto derived = graph.derived_symbols();
   for (size_t p = 0; p < graph.parameters.size(); ++p) {
     const auto& type = graph.type(graph.parameters[p]);
     guards::TensorGuard tensor{static_cast<uint8_t>(p), static_cast<uint8_t>(type.dtype), {}, {}};
     for (const auto& dim : type.shape) {
       if (dim.is_static()) {
         tensor.sizes.push_back(guards::DimGuard::of(dim.size));
+      } else if (dim.is_derived()) {
+        // A size of its own to the guards: a program's calls are checked against its
+        // signature before they are made, and binding the arguments checks it at each call.
+        tensor.sizes.push_back(guards::DimGuard::symbol(static_cast<uint32_t>(
+          symbols.size() +
+          (std::find(derived.begin(), derived.end(), dim.symbol) - derived.begin()))));
       } else {
         const auto index = std::find(symbols.begin(), symbols.end(), dim.symbol) - symbols.begin();
         tensor.sizes.push_back(guards::DimGuard::symbol(static_cast<uint32_t>(index)));

@@ -212,6 +212,22 @@ TEST_F(CompiledOps, SymbolicSizesAreParameters)
                 "run f(x=f32[2, 64], b=f32[64])\n");
 }
 
+TEST_F(CompiledOps, DimensionExpressions)
+{
+  // Compiled with every size symbolic: products become sizes of the kernels, other
+  // expressions (N+1, E//4) symbols whose values each call computes.
+  check_program("def f(y: f32[A, B, C], z: f32[A * B + 1]):\n"
+                "    return reshape(y, [C, A * B]) * 2, broadcast_to(z, [C, B * A + 1]) + 1, "
+                "reshape(y, [A * B * C // 2, 2]) - 1\n"
+                "def heads(x: f32[T, E], w: f32[E // 4, E // 4]):\n"
+                "    h = transpose(reshape(x, [T, 4, E // 4]), [1, 0, 2])\n"
+                "    return reshape(transpose(h @ w, [1, 0, 2]), [T, E]), sum(h, axis=-1)\n"
+                "run f(y=f32[2, 3, 4], z=f32[7])\n"
+                "run f(y=f32[5, 1, 2], z=f32[6])\n"
+                "run heads(x=f32[3, 16], w=f32[4, 4])\n"
+                "run heads(x=f32[5, 24], w=f32[6, 6])\n");
+}
+
 TEST_F(CompiledOps, InfiniteAndNaNConstants)
 {
   for (std::string dtype : {"f32", "f64"}) {

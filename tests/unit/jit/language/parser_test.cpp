@@ -1,4 +1,5 @@
 #include "jit/execute/interpreter.hpp"
+#include "jit/ir/arguments.hpp"
 #include "jit/ir/printer.hpp"
 #include "jit/language/program.hpp"
 #include "util/files.hpp"
@@ -361,12 +362,89 @@ TEST(Parser, RunLinesAreCheckedAgainstTheSignature)
     std::string::npos);
 }
 
-TEST(Parser, ReshapeCannotInferAProductOfASymbol)
+TEST(Parser, ReshapeInfersWhatTheOtherDimensionsLeave)
 {
-  // 4*B is not one dimension of the language, so -1 cannot stand for it.
-  EXPECT_NE(parse_error("def f(x: f32[B, 4, 6]):\n    return reshape(x, [-1, 6])\n")
+  // -1 stands for the element count divided by the other dimensions, when they divide it as
+  // expressions: here 4*B, a derived dimension.
+  auto program = parse_ok("def f(x: f32[B, 4, 6]):\n    return reshape(x, [-1, 6])\n");
+  ASSERT_EQ(program.functions.size(), 1u);
+  const Graph& graph = program.functions[0];
+  EXPECT_EQ(graph.type(graph.outputs[0]).shape, (Shape{Dim::named("4*B"), Dim::of(6)}));
+  // ... and not when they would only divide it for some sizes of B.
+  EXPECT_NE(parse_error("def f(x: f32[B, 4, 6]):\n    return reshape(x, [-1, 5])\n")
               .find("the -1 dimension cannot be inferred"),
             std::string::npos);
+}
+
+TEST(Parser, DimensionsAreExpressionsOfSignatureSymbols)
+{
+  auto program = parse_ok("def f(y: f32[A, B, C], z: f32[A * B + 1]):\n"
+                          "    flat = reshape(y, [C, A * B])\n"
+                          "    return flat, broadcast_to(z, [C, B * A + 1]), "
+                          "reshape(y, [(A * B * C) // C, C])\n");
+  const Graph& graph = program.functions[0];
+  // Written in any order and spacing, an expression is one canonical dimension.
+  EXPECT_EQ(graph.type(graph.parameters[1]).shape, (Shape{Dim::named("A*B+1")}));
+  EXPECT_EQ(graph.type(graph.outputs[0]).shape, (Shape{Dim::named("C"), Dim::named("A*B")}));
+  EXPECT_EQ(graph.type(graph.outputs[1]).shape, (Shape{Dim::named("C"), Dim::named("A*B+1")}));
+  EXPECT_EQ(graph.type(graph.outputs[2]).shape, (Shape{Dim::named("A*B"), Dim::named("C")}));
+  EXPECT_EQ(graph.symbols(), (std::vector<std::string>{"A", "B", "C"}));
+  EXPECT_EQ(graph.derived_symbols(), (std::vector<std::string>{"A*B+1", "A*B"}));
+  // Its printed form parses back to the same graph, canonical names and all.
+  auto reparsed = parse_ok(print_graph(graph));
+  EXPECT_EQ(print_graph(reparsed.functions[0], {true}), print_graph(graph, {true}));
+  EXPECT_NE(print_graph(graph, {true}).find("[s2, s0*s1]"), std::string::npos)
+    << print_graph(graph, {true});
+  // A call binds the symbols, then computes the expressions.
+  std::vector<TensorType> types = {TensorType{DType::f32, {Dim::of(2), Dim::of(3), Dim::of(4)}},
+                                   TensorType{DType::f32, {Dim::of(7)}}};
+  auto sizes = bind_arguments(graph, types);
+  ASSERT_TRUE(sizes) << sizes.error().message;
+  EXPECT_EQ(sizes->at("A*B"), 6);
+  EXPECT_EQ(sizes->at("A*B+1"), 7);
+  types[1].shape[0] = Dim::of(6);
+  auto wrong = bind_arguments(graph, types);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().message, "argument 'z' of f: dimension 0 should be A*B+1 (7), got 6");
+}
+
+TEST(Parser, InlinedCallsCarryExpressionsIntoTheCaller)
+{
+  auto program = parse_ok("def split(x: f32[N]):\n"
+                          "    return reshape(x, [N // 2, 2])\n"
+                          "def pairs(x: f32[M], y: f32[2 * M]):\n"
+                          "    return split(y) + reshape(x, [M, 1])\n");
+  const Graph& pairs = *program.find("pairs");
+  // split's N is 2*M here, so its N // 2 is M.
+  EXPECT_EQ(pairs.type(pairs.outputs[0]).shape, (Shape{Dim::named("M"), Dim::of(2)}));
+  EXPECT_NE(parse_error("def twice(x: f32[N], y: f32[2 * N]):\n    return y\n"
+                        "def f(a: f32[K], b: f32[K]):\n    return twice(a, b)\n")
+              .find("argument 'y' of twice: dimension 0 should be 2*N = 2*K, got K"),
+            std::string::npos);
+}
+
+TEST(Parser, DimensionExpressionsGiveTheInterpreterTheirValues)
+{
+  auto program = parse_ok("def f(y: f32[A, B, C]):\n"
+                          "    return reshape(y, [C, A * B]), reshape(y, [A * B * C // 2, 2])\n");
+  Tensor y = Tensor::zeros(DType::f32, {2, 3, 4});
+  for (int64_t i = 0; i < y.numel(); ++i) {
+    y.data_as<float>()[i] = static_cast<float>(i);
+  }
+  auto outputs = interpret(program.functions[0], std::vector<Tensor>{y});
+  ASSERT_TRUE(outputs) << outputs.error().message;
+  EXPECT_EQ((*outputs)[0].sizes(), (std::vector<int64_t>{4, 6}));
+  EXPECT_EQ((*outputs)[1].sizes(), (std::vector<int64_t>{12, 2}));
+  for (int64_t i = 0; i < 24; ++i) {
+    EXPECT_EQ((*outputs)[0].flat(i), static_cast<double>(i)); // a reshape keeps the order
+    EXPECT_EQ((*outputs)[1].flat(i), static_cast<double>(i));
+  }
+  Tensor odd = Tensor::zeros(DType::f32, {1, 1, 3});
+  auto refused = interpret(program.functions[0], std::vector<Tensor>{odd});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(
+    refused.error().message,
+    "(A*B*C)//2 does not divide evenly (3 is not a multiple of 2) when A = 1, B = 1, C = 3");
 }
 
 TEST(Parser, RecursionIsRejected)

@@ -50,6 +50,20 @@ TEST(PlanText, RoundTripsSymbolsScalarsAndSeveralOutputs)
   EXPECT_EQ(read->to_text(), text);
 }
 
+TEST(PlanText, RoundTripsDerivedDimensions)
+{
+  // Derived dimensions appear in buffers and as kernel symbols by their canonical text.
+  const Plan plan = plan_of("def f(x: f32[N], y: f32[N + 1]):\n"
+                            "    return reshape(broadcast_to(x, [N + 1, N]), [N * N + N]) + 1, "
+                            "sum(y, axis=0)\n");
+  const std::string text = plan.to_text();
+  EXPECT_NE(text.find(" N+N*N"), std::string::npos) << text;
+  EXPECT_NE(text.find(" N+1"), std::string::npos) << text;
+  auto read = Plan::from_text(text, plan.kernels.size());
+  ASSERT_TRUE(read) << read.error().message;
+  expect_same(*read, plan);
+}
+
 TEST(PlanText, ErrorsNameTheLineAndTheWord)
 {
   const std::string good = "plan 1\n"
@@ -75,7 +89,8 @@ TEST(PlanText, ErrorsNameTheLineAndTheWord)
     {"plan 1\nbuffer f32 0 4\nlaunch 0 2 0\noutputs 0\n", "line 3: a buffer index is missing"},
     {"plan 1\nbuffer f32 0 -4\noutputs 0\n", "line 2: dimension '-4' is neither a size nor"},
     {"plan 1\nbuffer f32 0 4x\noutputs 0\n", "line 2: dimension '4x' is neither a size nor"},
-    {"plan 1\nbuffer f32 0 4\nlaunch 0 1 0 B-1\noutputs 0\n", "line 3: symbol 'B-1' is not"},
+    {"plan 1\nbuffer f32 0 4\nlaunch 0 1 0 1-B\noutputs 0\n", "line 3: symbol '1-B' is neither"},
+    {"plan 1\nbuffer f32 0 B*2\noutputs 0\n", "line 2: dimension 'B*2' is neither"},
     {"plan 1\nbuffer f32 0 4\nlaunch 0 1\noutputs 0\n", "line 3: a buffer index is missing"},
     {"plan 1\nbuffer f32 0 4\nlaunch 0\noutputs 0\n", "line 3: the buffer count is missing"},
     {"plan 1\nbuffer f32 0 4\noutputs 0 1\n", "line 3: output buffer 1 does not exist"},

@@ -3,6 +3,7 @@
 #include "jit/ir/printer.hpp"
 #include "jit/language/program.hpp"
 #include "jit/plan/planner.hpp"
+#include "jit/runtime/graph_structure.hpp"
 #include "jit/runtime/runtime.hpp"
 
 #include "util/files.hpp"
@@ -10,6 +11,7 @@
 #include "support/scripts.hpp"
 #include "support/temp_dir.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -142,6 +144,43 @@ TEST(Runtime, KeysChangeWithOpsConstantsDtypesAndSizes)
     EXPECT_EQ(difference.change == ComponentChange::same, difference.name != "graph")
       << difference.name;
   }
+}
+
+TEST(Runtime, ProgramsDifferingOnlyInADimensionExpressionShareNoKernel)
+{
+  TempDir dir;
+  auto runtime = make_runtime(dir.path());
+  // The same structure but for y's size: N + 1 against N - 1, and N * 2 against N + N,
+  // which is the same expression written differently.
+  const auto program = [](std::string_view y_size) {
+    return graph_of(fmt::format("def f(x: f32[N], y: f32[{}]):\n"
+                                "    return sum(y, axis=0) + sum(x, axis=0)\n",
+                                y_size));
+  };
+  const Graph plus = program("N + 1");
+  const Graph minus = program("N - 1");
+  EXPECT_NE(key_of(*runtime, plus), key_of(*runtime, minus));
+  EXPECT_NE(structural_key(plus), structural_key(minus)); // level 1 keeps them apart too
+  EXPECT_EQ(key_of(*runtime, program("N * 2")), key_of(*runtime, program("N + N")));
+
+  // Prepared one after the other in one process, each binds its own y.
+  const auto run = [&](const Graph& graph, int64_t n, int64_t m) -> Expected<std::vector<Tensor>> {
+    FunctionStats stats;
+    auto prepared = runtime->prepare(graph, stats);
+    EXPECT_TRUE(prepared.executable) << prepared.failure;
+    if (!prepared.executable) {
+      return make_error(ErrorCode::io, prepared.failure);
+    }
+    const std::vector<Tensor> inputs = {Tensor::zeros(DType::f32, {n}),
+                                        Tensor::zeros(DType::f32, {m})};
+    return prepared.executable->run(inputs);
+  };
+  EXPECT_TRUE(run(plus, 3, 4));
+  auto other = run(minus, 3, 2);
+  EXPECT_TRUE(other) << other.error().message;
+  auto wrong = run(minus, 3, 4);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().message, "argument 'y' of f: dimension 0 should be N-1 (2), got 4");
 }
 
 TEST(Runtime, KeysChangeWithCxxflagsAndToolchainIdentity)
