@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <tuple>
 
 namespace jitcache::jit {
 
@@ -52,14 +51,12 @@ template<typename Term>
 bool
 term_less(const Term& a, const Term& b)
 {
-  const auto texts = [](const Term& term) {
-    std::vector<std::string_view> result;
-    for (const auto& factor : term.factors) {
-      result.push_back(factor.text);
-    }
-    return result;
-  };
-  return std::tuple(a.factors.empty(), texts(a)) < std::tuple(b.factors.empty(), texts(b));
+  if (a.factors.empty() != b.factors.empty()) {
+    return b.factors.empty();
+  }
+  return std::lexicographical_compare(a.factors.begin(), a.factors.end(), b.factors.begin(),
+                                      b.factors.end(),
+                                      [](const auto& x, const auto& y) { return x.text < y.text; });
 }
 
 } // namespace

@@ -69,7 +69,9 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
   }
   // Derived dimensions (A//2, C-1) must come out whole and not negative for every call the
   // line makes; an error points at where the function uses the dimension.
-  for (const auto& inputs : line.calls()) {
+  // (Parameters are nodes too: derived_symbols() covers the signature's.)
+  const bool has_derived = !graph->derived_symbols().empty();
+  for (const auto& inputs : has_derived ? line.calls() : std::vector<std::vector<TensorType>>{}) {
     ArgumentBinder call(*graph);
     bool bound = true;
     for (size_t i = 0; i < inputs.size() && bound; ++i) {
