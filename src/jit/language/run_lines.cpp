@@ -9,6 +9,60 @@
 
 namespace jitcache::jit {
 
+namespace {
+
+// Derived dimensions (A//2, C-1) must come out whole and not negative for every call the line
+// makes (each size of a sweep). An error points at where the function uses the dimension, or
+// at the argument that disagrees with a derived dimension of the signature. Calls whose
+// arguments do not bind are left to the checks that report those.
+Expected<void>
+check_derived_dimensions(const SourceText& source, const syntax::Run& run, const Program& program,
+                         const Graph& graph, const RunLine& line)
+{
+  if (graph.derived_symbols().empty()) { // parameters are nodes: this covers the signature
+    return {};
+  }
+  for (const auto& inputs : line.calls()) {
+    ArgumentBinder call(graph);
+    bool bound = true;
+    for (size_t i = 0; i < inputs.size() && bound; ++i) {
+      bound = call.bind(i, inputs[i]).has_value();
+    }
+    if (!bound) {
+      continue;
+    }
+    auto finished = call.finish();
+    if (finished) {
+      continue;
+    }
+    if (auto argument = call.failed_argument()) {
+      const auto& written =
+        *std::find_if(run.arguments.begin(), run.arguments.end(), [&](const syntax::Parameter& p) {
+          return p.name == graph.parameter_names[*argument];
+        });
+      return source_error(source, written.type.location, finished.error().message,
+                          to_string(written.type.dtype).size());
+    }
+    const std::string sweep_size =
+      line.sweep ? fmt::format(" at size {} of its sweep",
+                               inputs[line.sweep->input].shape[line.sweep->dim].size)
+                 : std::string();
+    const std::string message = fmt::format(
+      "{}, in the call of line {}{}", finished.error().message, run.location.line, sweep_size);
+    const auto uses = std::find_if(graph.nodes.begin(), graph.nodes.end(), [&](const Node& n) {
+      return std::any_of(n.type.shape.begin(), n.type.shape.end(),
+                         [&](const Dim& d) { return d.symbol == call.failed_dimension(); });
+    });
+    if (uses == graph.nodes.end()) {
+      return source_error(source, run.location, message, run.function.size());
+    }
+    return source_error(program.source, uses->location, message, 1);
+  }
+  return {};
+}
+
+} // namespace
+
 Expected<RunLine>
 lower_run_line(const SourceText& source, const syntax::Run& run, const Program& program)
 {
@@ -67,42 +121,8 @@ lower_run_line(const SourceText& source, const syntax::Run& run, const Program& 
         run.function.size());
     }
   }
-  // Derived dimensions (A//2, C-1) must come out whole and not negative for every call the
-  // line makes; an error points at where the function uses the dimension.
-  // (Parameters are nodes too: derived_symbols() covers the signature's.)
-  const bool has_derived = !graph->derived_symbols().empty();
-  for (const auto& inputs : has_derived ? line.calls() : std::vector<std::vector<TensorType>>{}) {
-    ArgumentBinder call(*graph);
-    bool bound = true;
-    for (size_t i = 0; i < inputs.size() && bound; ++i) {
-      bound = call.bind(i, inputs[i]).has_value(); // the sweep check above reports these
-    }
-    if (!bound) {
-      continue;
-    }
-    if (auto finished = call.finish(); !finished) {
-      if (auto argument = call.failed_argument()) {
-        const auto& given = *std::find_if(
-          run.arguments.begin(), run.arguments.end(),
-          [&](const syntax::Parameter& p) { return p.name == graph->parameter_names[*argument]; });
-        return error(given.type.location, finished.error().message,
-                     to_string(given.type.dtype).size());
-      }
-      const std::string sweep_size =
-        line.sweep ? fmt::format(" at size {} of its sweep",
-                                 inputs[line.sweep->input].shape[line.sweep->dim].size)
-                   : std::string();
-      const std::string message = fmt::format(
-        "{}, in the call of line {}{}", finished.error().message, run.location.line, sweep_size);
-      const auto uses = std::find_if(graph->nodes.begin(), graph->nodes.end(), [&](const Node& n) {
-        return std::any_of(n.type.shape.begin(), n.type.shape.end(),
-                           [&](const Dim& d) { return d.symbol == call.failed_dimension(); });
-      });
-      if (uses == graph->nodes.end()) {
-        return error(run.location, message, run.function.size());
-      }
-      return source_error(program.source, uses->location, message, 1);
-    }
+  if (auto derived = check_derived_dimensions(source, run, program, *graph, line); !derived) {
+    return std::unexpected(derived.error());
   }
   // Every call of a sweep must fit the signature: checking the first size and the last covers
   // a fixed size and a symbol bound elsewhere.
