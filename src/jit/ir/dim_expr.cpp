@@ -11,24 +11,30 @@ namespace jitcache::jit {
 
 namespace {
 
+// `value`, unless the operation that computed it overflowed.
+Expected<int64_t>
+unless_overflowed(bool overflowed, int64_t value)
+{
+  if (overflowed) {
+    return make_error(ErrorCode::invalid_argument, "a dimension expression overflows 64 bits");
+  }
+  return value;
+}
+
 Expected<int64_t>
 checked_add(int64_t a, int64_t b)
 {
   int64_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum)) {
-    return make_error(ErrorCode::invalid_argument, "a dimension expression overflows 64 bits");
-  }
-  return sum;
+  const bool overflowed = __builtin_add_overflow(a, b, &sum); // before `sum` is read
+  return unless_overflowed(overflowed, sum);
 }
 
 Expected<int64_t>
 checked_multiply(int64_t a, int64_t b)
 {
   int64_t product = 0;
-  if (__builtin_mul_overflow(a, b, &product)) {
-    return make_error(ErrorCode::invalid_argument, "a dimension expression overflows 64 bits");
-  }
-  return product;
+  const bool overflowed = __builtin_mul_overflow(a, b, &product); // before `product` is read
+  return unless_overflowed(overflowed, product);
 }
 
 // An expression expands into at most this many terms (a dimension is a size: a few do), so

@@ -1,8 +1,9 @@
 // The launch plan's text form, which a graph entry stores and every warm start reads back:
 // round trips and errors that name the line and the word.
-#include "jit/language/program.hpp"
 #include "jit/plan/plan.hpp"
 #include "jit/plan/planner.hpp"
+
+#include "support/programs.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,9 +13,7 @@ namespace {
 Plan
 plan_of(const std::string& text)
 {
-  auto program = parse_program(SourceText{"test.jc", text});
-  EXPECT_TRUE(program) << program.error().message;
-  return program ? plan_graph(program->functions.back()) : Plan{};
+  return plan_graph(testing::graph_of(text));
 }
 
 void

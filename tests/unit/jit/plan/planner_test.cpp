@@ -2,8 +2,9 @@
 // A plan is shown as one line per launch: the kernel's form and its expression, where a load
 // names the graph input it reads ("x") or the launch whose output it reads ("%0"), and a
 // reduction or matmul shows what it reduces and its epilogue ("core" is the reduced value).
-#include "jit/language/program.hpp"
 #include "jit/plan/planner.hpp"
+
+#include "support/programs.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,13 +16,7 @@
 namespace jitcache::jit {
 namespace {
 
-Graph
-graph_of(const std::string& text)
-{
-  auto program = parse_program(SourceText{"test.jc", text});
-  EXPECT_TRUE(program) << program.error().message;
-  return program ? program->functions.back() : Graph{};
-}
+using jitcache::testing::graph_of;
 
 // How launch `index` of `plan` names the buffer it reads as kernel input `input`.
 std::string

@@ -8,6 +8,7 @@
 #include "jit/runtime/specialize.hpp"
 
 #include "support/default_runtime_cache.hpp"
+#include "support/programs.hpp"
 #include "support/temp_dir.hpp"
 
 #include <jitcache/jit/function.hpp>
@@ -27,13 +28,7 @@ const char* const k_scale = "def scale(x: f32[B, 128], w: f32[128]):\n"
                             "    return relu(x * w + 1.0)\n"
                             "run scale(x=f32[{1..64}, 128], w=f32[128]) repeat 2\n";
 
-Program
-program_of(const std::string& text)
-{
-  auto program = parse_program(SourceText{"test.jc", text});
-  EXPECT_TRUE(program) << program.error().message;
-  return program ? std::move(*program) : Program{};
-}
+using jitcache::testing::program_of;
 
 std::unique_ptr<Runtime>
 make_runtime(const std::filesystem::path& dir, std::string cxxflags = "-O2 -fPIC -shared")

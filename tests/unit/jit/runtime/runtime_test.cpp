@@ -8,6 +8,7 @@
 
 #include "util/files.hpp"
 
+#include "support/programs.hpp"
 #include "support/scripts.hpp"
 #include "support/temp_dir.hpp"
 
@@ -29,16 +30,7 @@ const char* const k_mlp = "def mlp(x: f32[B, 64], w1: f32[64, 32], b1: f32[32], 
                           "    h = relu(x @ w1 + b1)\n"
                           "    return h @ w2\n";
 
-Graph
-graph_of(const std::string& text, const std::string& name = "")
-{
-  auto program = parse_program(SourceText{"test.jc", text});
-  EXPECT_TRUE(program) << program.error().message;
-  if (!program) {
-    return {};
-  }
-  return name.empty() ? program->functions.back() : *program->find(name);
-}
+using jitcache::testing::graph_of;
 
 std::unique_ptr<Runtime>
 make_runtime(const std::filesystem::path& dir, std::string cxx = "c++",
