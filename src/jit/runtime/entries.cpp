@@ -110,9 +110,9 @@ make_kernel_entry(const KeyBuilder& builder, const Key& key, const CompiledKerne
 }
 
 const Blob*
-kernel_object(const Expected<std::vector<Entry>>& entries)
+kernel_object(const Expected<Found>& found)
 {
-  return entries && !entries->empty() ? entries->front().find_blob("object") : nullptr;
+  return found && !found->empty() ? found->front().find_blob("object") : nullptr;
 }
 
 void

@@ -21,6 +21,7 @@
 #include <jitcache/error.hpp>
 #include <jitcache/key.hpp>
 #include <jitcache/key_builder.hpp>
+#include <jitcache/store.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -53,7 +54,7 @@ Entry make_graph_entry(const KeyBuilder& builder, const Key& key, std::string_vi
 Entry make_kernel_entry(const KeyBuilder& builder, const Key& key, const CompiledKernel& kernel);
 
 // The object file of the first variant of a kernel lookup's result, or null on a miss.
-const Blob* kernel_object(const Expected<std::vector<Entry>>& entries);
+const Blob* kernel_object(const Expected<Found>& found);
 
 // Sets who made `entry` and when ("jitcache 0.1.0", now).
 void stamp(Entry& entry);

@@ -279,21 +279,21 @@ LocalStore::record_miss(std::string_view kind)
   maybe_flush_locked();
 }
 
-Expected<std::vector<Entry>>
+Expected<Found>
 LocalStore::get(const Key& key, std::string_view kind)
 {
   if (kind.empty()) {
     kind = "unknown"; // a hit is counted under the kind it finds; see below
   }
   if (m_access == Access::off) {
-    return std::vector<Entry>{};
+    return Found{};
   }
   util::UniqueFd fd = open_entry(key);
   if (!fd) {
     const int err = errno;
     record_miss(kind);
     if (err == ENOENT) {
-      return std::vector<Entry>{};
+      return Found{};
     }
     const auto path = m_layout.entry_path_string(key);
     record(core::counter::error("read"));
@@ -329,25 +329,25 @@ LocalStore::get(const Key& key, std::string_view kind)
       record(core::counter::incompatible);
       util::warn_once("local:incompatible",
                       fmt::format("{}: {}; treated as a miss", path, decoded.error().message));
-      return std::vector<Entry>{};
+      return Found{};
     }
     remove_corrupt(key, path, size, decoded.error());
-    return std::vector<Entry>{};
+    return Found{};
   }
 
   refresh_mtime(fd.get(), st);
-  std::vector<Entry> entries;
-  entries.reserve(decoded->size());
+  Found found;
+  found.tier = tier();
+  found.entries.reserve(decoded->size());
   for (auto& record : *decoded) {
-    entries.push_back(std::move(record.entry));
+    found.entries.push_back(std::move(record.entry));
   }
   if (m_access == Access::read_write) {
     std::lock_guard lock(m_pending_mutex);
-    m_pending.hit(kind == "unknown" ? entries.front().kind : kind, size,
-                  entries.front().compile_ms);
+    m_pending.hit(kind == "unknown" ? found.front().kind : kind, size, found.front().compile_ms);
     maybe_flush_locked();
   }
-  return entries;
+  return found;
 }
 
 void

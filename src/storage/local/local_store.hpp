@@ -55,7 +55,7 @@ public:
   {
     return "local";
   }
-  Expected<std::vector<Entry>> get(const Key& key, std::string_view kind) override;
+  Expected<Found> get(const Key& key, std::string_view kind) override;
   Expected<void> put(const Entry& entry) override;
   Expected<bool> remove(const Key& key) override;
   Expected<void> for_each_key(const std::function<bool(const Key&)>& visit) override;

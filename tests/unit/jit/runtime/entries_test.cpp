@@ -84,11 +84,11 @@ TEST(RuntimeEntries, AKernelEntryHoldsItsObjectAndSource)
   const Entry entry = make_kernel_entry(builder, builder.build(), compiled);
   EXPECT_EQ(entry.kind, k_kernel_kind);
   EXPECT_EQ(entry.compile_ms, 7u);
-  const Blob* object = kernel_object(std::vector<Entry>{entry});
+  const Blob* object = kernel_object(Found{{entry}, "local"});
   ASSERT_NE(object, nullptr);
   EXPECT_EQ(object->data.to_vector(), compiled.object);
   EXPECT_EQ(entry.find_blob("source.cpp")->data.view(), compiled.source);
-  EXPECT_EQ(kernel_object(std::vector<Entry>{}), nullptr);
+  EXPECT_EQ(kernel_object(Found{}), nullptr);
 }
 
 } // namespace
