@@ -31,6 +31,8 @@ struct Config {
   uint32_t accumulated_recompile_limit = 256; // recompiles per process before run-only
   uint32_t kernel_cache_entries = 4096;       // level 1 (the kernel cache) bound
   bool assume_static_by_default = true;       // sizes start static; false: dynamic at once
+  std::string remote; // remote tiers, as written (docs/configuration.md); empty: none
+  uint32_t remote_flush_timeout_ms = 2000; // how long an exit waits for queued remote writes
 
   // For each key, where its value came from: "default", "environment JITCACHE_X",
   // "/path/jitcache.conf:3" or "option".

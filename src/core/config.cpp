@@ -1,6 +1,7 @@
 #include <jitcache/config.hpp>
 
 #include "core/config_file.hpp"
+#include "core/remote_spec.hpp"
 #include "util/files.hpp"
 #include "util/log.hpp"
 #include "util/size.hpp"
@@ -24,6 +25,9 @@ struct KeyDefinition {
   ConfigKeyInfo info;
   Apply apply; // parses and stores; the error text says what was expected
   Show show;
+  // A stricter check for `jitcache config set` than `apply`, for a key whose bad value a run
+  // survives (with one warning) rather than refuses: `remote`.
+  Apply check = nullptr;
 };
 
 Expected<void>
@@ -207,6 +211,32 @@ definitions()
       "Compile sizes as constants until one is seen to change; false: dynamic from the start."},
      bool_key(&Config::assume_static_by_default),
      show_bool(&Config::assume_static_by_default)},
+    {{"remote", "JITCACHE_REMOTE", "",
+      "Remote tiers behind the local cache, asked in order: URLs with |properties, separated by "
+      "spaces."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       config.remote = std::string(text); // read by the tiered store; a bad one is a warning
+       return {};
+     },
+     [](const Config& config) { return config.remote; },
+     [](Config& config, std::string_view text) -> Expected<void> {
+       if (auto specs = core::parse_remote_specs(text); !specs) {
+         return std::unexpected(specs.error());
+       }
+       config.remote = std::string(text);
+       return {};
+     }},
+    {{"remote_flush_timeout", "JITCACHE_REMOTE_FLUSH_TIMEOUT", "2s",
+      "How long a process waits at exit for its queued remote writes (ms, s or m)."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       auto value = util::parse_duration(text);
+       if (!value) {
+         return expected_error("expected a duration such as 500ms or 2s");
+       }
+       config.remote_flush_timeout_ms = static_cast<uint32_t>(value->count());
+       return {};
+     },
+     [](const Config& config) { return fmt::format("{}ms", config.remote_flush_timeout_ms); }},
     {{"log_level", "JITCACHE_LOG", "warning", "Logging to stderr: error, warning, info or debug."},
      [](Config& config, std::string_view text) -> Expected<void> {
        auto level = util::parse_log_level(text);
@@ -321,6 +351,14 @@ Expected<void>
 validate_config_value(std::string_view key, std::string_view value)
 {
   Config scratch;
+  const auto* definition = find_definition(key);
+  if (definition && definition->check) {
+    if (auto ok = definition->check(scratch, value); !ok) {
+      return make_error(ErrorCode::config, fmt::format("invalid value '{}' for key '{}': {}", value,
+                                                       key, ok.error().message));
+    }
+    return {};
+  }
   return apply_setting(scratch, {std::string(key), std::string(value), "the command line"});
 }
 

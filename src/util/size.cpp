@@ -93,4 +93,28 @@ format_duration_ms(uint64_t ms)
   return fmt::format("{:.1f} h", seconds / 3600);
 }
 
+Expected<std::chrono::milliseconds>
+parse_duration(std::string_view text)
+{
+  struct Unit {
+    std::string_view suffix;
+    int64_t ms;
+  };
+  constexpr int64_t k_day_ms = int64_t{24} * 3600 * 1000;
+  for (const Unit unit : {Unit{"ms", 1}, Unit{"s", 1000}, Unit{"m", 60000}, Unit{"", 1}}) {
+    if (!text.ends_with(unit.suffix) || text.size() == unit.suffix.size()) {
+      continue;
+    }
+    const auto digits = text.substr(0, text.size() - unit.suffix.size());
+    int64_t value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec == std::errc() && end == digits.data() + digits.size() && value >= 0 &&
+        value <= k_day_ms / unit.ms) {
+      return std::chrono::milliseconds(value * unit.ms);
+    }
+  }
+  return make_error(ErrorCode::invalid_argument,
+                    fmt::format("'{}' is not a duration such as 500ms or 2s", text));
+}
+
 } // namespace jitcache::util

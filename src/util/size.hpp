@@ -3,6 +3,7 @@
 
 #include <jitcache/error.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@ std::string format_size(uint64_t bytes);
 // The shortest exact form parse_size reads back: "5G", "512M", "1000".
 std::string format_size_setting(uint64_t bytes);
 std::string format_duration_ms(uint64_t ms);
+// A duration in configuration: "500ms", "2s", "1m", or a bare number of milliseconds; at
+// most a day.
+Expected<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 // a + b, or UINT64_MAX where that overflows: byte counts that only need to be compared.
 inline uint64_t

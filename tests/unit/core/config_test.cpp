@@ -165,4 +165,26 @@ TEST_F(ConfigTest, ValuesShowInConfigSyntax)
   EXPECT_FALSE(validate_config_value("compression_level", "x"));
 }
 
+TEST_F(ConfigTest, RemoteKeys)
+{
+  auto config = load_config().value();
+  EXPECT_EQ(config.remote, "");
+  EXPECT_EQ(config.remote_flush_timeout_ms, 2000u);
+  ::setenv("JITCACHE_REMOTE", "redis://cache:6379|timeout=200ms", 1);
+  config = load_config({{"remote_flush_timeout", "500ms"}}).value();
+  EXPECT_EQ(config.remote, "redis://cache:6379|timeout=200ms");
+  EXPECT_EQ(config.remote_flush_timeout_ms, 500u);
+  EXPECT_EQ(config_value(config, "remote_flush_timeout").value(), "500ms");
+  EXPECT_EQ(load_config({{"remote_flush_timeout", "3s"}})->remote_flush_timeout_ms, 3000u);
+  EXPECT_FALSE(load_config({{"remote_flush_timeout", "soon"}}));
+  // A bad remote does not stop a run (the tiered store warns and runs without it), but
+  // `jitcache config set` refuses it, naming what is wrong.
+  EXPECT_TRUE(load_config({{"remote", "redis://cache|bogus"}}));
+  auto refused = validate_config_value("remote", "redis://cache|bogus");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("unknown property 'bogus'"), std::string::npos)
+    << refused.error().message;
+  EXPECT_TRUE(validate_config_value("remote", "redis://cache http://web/cache|layout=bazel"));
+}
+
 } // namespace jitcache
