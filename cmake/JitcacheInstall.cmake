@@ -16,7 +16,7 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/jitcacheConfigVersi
 install(FILES
   ${CMAKE_CURRENT_BINARY_DIR}/jitcacheConfig.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/jitcacheConfigVersion.cmake
-  cmake/FindSodium.cmake cmake/FindxxHash.cmake
+  cmake/FindSodium.cmake cmake/FindxxHash.cmake cmake/FindHiredis.cmake
   DESTINATION ${JITCACHE_CMAKE_DIR})
 
 # The .pc file finds the prefix relative to itself, so an install moved with

@@ -1,0 +1,48 @@
+// Backend: one remote tier's server (Redis, an HTTP cache) as the tiered store sees it, a map
+// from keys to bytes. As in ccache's remote storage, a value that is absent is an answer, not
+// a failure, and a failure is one of two kinds: an error (refused, reset, malformed) or a
+// timeout, which the tiered store counts apart and which open its circuit breaker.
+//
+// A backend checks nothing in the bytes: the tiered store decodes and verifies every value it
+// reads (checksum, key) before it uses or keeps it.
+//
+// Thread safety: every method may be called from several threads at once.
+#pragma once
+
+#include <jitcache/bytes.hpp>
+#include <jitcache/key.hpp>
+
+#include <expected>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace jitcache::storage::remote {
+
+struct BackendFailure {
+  enum class Kind { error, timeout };
+  Kind kind = Kind::error;
+  std::string message; // says what failed, and names the server
+};
+
+template<typename T>
+using BackendResult = std::expected<T, BackendFailure>;
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+
+  // The values stored under `keys`, in order (nullopt: absent), fetched in as few round trips
+  // as the protocol allows. REQUIRES: !keys.empty().
+  virtual BackendResult<std::vector<std::optional<Bytes>>> get(std::span<const Key> keys) = 0;
+
+  // Stores `value` under `key` unless a value is there already (values are content-addressed:
+  // the one there is as good). Returns whether it stored.
+  virtual BackendResult<bool> put(const Key& key, std::span<const uint8_t> value) = 0;
+
+  // Removes `key`'s value; returns whether there was one.
+  virtual BackendResult<bool> remove(const Key& key) = 0;
+};
+
+} // namespace jitcache::storage::remote

@@ -1,0 +1,170 @@
+// The Redis backend against a real redis-server: values under prefixed keys, puts that keep
+// what is there, gets of many keys in one round trip, authentication, databases, Unix
+// sockets, and failures told apart: an error, or a timeout.
+#include "storage/remote/redis_backend.hpp"
+
+#include "support/redis_server.hpp"
+
+#include <jitcache/key_builder.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace jitcache::storage::remote {
+namespace {
+
+using testing::RedisServer;
+
+Key
+key_of(std::string_view text)
+{
+  KeyBuilder builder;
+  builder.add_string("test", text);
+  return builder.build();
+}
+
+core::RemoteSpec
+spec_of(const std::string& text)
+{
+  auto specs = core::parse_remote_specs(text);
+  EXPECT_TRUE(specs && specs->size() == 1) << text;
+  return specs ? specs->front() : core::RemoteSpec{};
+}
+
+std::span<const uint8_t>
+bytes_of(std::string_view text)
+{
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+TEST(RedisBackend, StoresGetsAndRemovesValuesUnderPrefixedKeys)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer server;
+  ASSERT_TRUE(server.up());
+  RedisBackend backend(spec_of(server.url()));
+  const Key a = key_of("a");
+  const Key b = key_of("b");
+  ASSERT_EQ(backend.put(a, bytes_of("value of a")), true);
+  // A value that is there stays: keys name their content.
+  ASSERT_EQ(backend.put(a, bytes_of("something else")), false);
+  const std::vector<Key> keys = {a, b, a};
+  auto values = backend.get(keys);
+  ASSERT_TRUE(values) << values.error().message;
+  ASSERT_EQ(values->size(), 3u);
+  EXPECT_EQ((*values)[0]->view(), "value of a");
+  EXPECT_FALSE((*values)[1]); // absent is an answer, not a failure
+  EXPECT_EQ((*values)[2]->view(), "value of a");
+  EXPECT_EQ(server.cli({"EXISTS", "jitcache1:" + a.to_hex()}), "1\n");
+  EXPECT_EQ(backend.remove(a), true);
+  EXPECT_EQ(backend.remove(a), false);
+  auto gone = backend.get(keys);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE((*gone)[0]);
+}
+
+TEST(RedisBackend, PrefixTtlDatabaseAndBinaryValues)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer server;
+  ASSERT_TRUE(server.up());
+  RedisBackend backend(spec_of(server.url() + "/3|prefix=team|ttl=1m"));
+  const Key key = key_of("k");
+  std::string binary(70000, '\0');
+  for (size_t i = 0; i < binary.size(); ++i) {
+    binary[i] = static_cast<char>(i * 7);
+  }
+  ASSERT_EQ(backend.put(key, bytes_of(binary)), true);
+  EXPECT_EQ(backend.redis_key(key), "team:" + key.to_hex());
+  EXPECT_EQ(server.cli({"-n", "3", "EXISTS", "team:" + key.to_hex()}), "1\n");
+  EXPECT_EQ(server.cli({"EXISTS", "team:" + key.to_hex()}), "0\n"); // not in database 0
+  const int ttl = std::stoi(server.cli({"-n", "3", "TTL", "team:" + key.to_hex()}));
+  EXPECT_GT(ttl, 50);
+  EXPECT_LE(ttl, 60);
+  auto values = backend.get(std::vector<Key>{key});
+  ASSERT_TRUE(values) << values.error().message;
+  EXPECT_EQ((*values)[0]->view(), binary);
+}
+
+TEST(RedisBackend, AuthenticatesAndSaysWhenItCannot)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer server({"--requirepass", "s3cret"});
+  ASSERT_TRUE(server.up());
+  const std::string address = fmt::format("127.0.0.1:{}", server.port());
+  RedisBackend good(spec_of("redis://:s3cret@" + address));
+  EXPECT_EQ(good.put(key_of("k"), bytes_of("v")), true);
+  RedisBackend wrong(spec_of("redis://:nope@" + address));
+  auto refused = wrong.put(key_of("k"), bytes_of("v"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, BackendFailure::Kind::error);
+  EXPECT_NE(refused.error().message.find("refused AUTH"), std::string::npos)
+    << refused.error().message;
+  EXPECT_EQ(refused.error().message.find("nope"), std::string::npos); // the password stays out
+  RedisBackend none(spec_of("redis://" + address));
+  auto unauthenticated = none.get(std::vector<Key>{key_of("k")});
+  ASSERT_FALSE(unauthenticated);
+  EXPECT_NE(unauthenticated.error().message.find("NOAUTH"), std::string::npos)
+    << unauthenticated.error().message;
+}
+
+TEST(RedisBackend, ConnectsThroughAUnixSocket)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  testing::TempDir dir;
+  const auto socket = dir / "redis.sock";
+  RedisServer server({"--unixsocket", socket.string(), "--unixsocketperm", "700"});
+  ASSERT_TRUE(server.up());
+  RedisBackend backend(spec_of("redis+unix://" + socket.string()));
+  EXPECT_EQ(backend.put(key_of("k"), bytes_of("v")), true);
+  EXPECT_EQ(server.cli({"DBSIZE"}), "1\n");
+}
+
+TEST(RedisBackend, ADeadServerIsAnErrorAndAFrozenOneATimeout)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  const uint16_t nothing = testing::free_port();
+  RedisBackend dead(spec_of(fmt::format("redis://127.0.0.1:{}", nothing)));
+  auto refused = dead.get(std::vector<Key>{key_of("k")});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, BackendFailure::Kind::error);
+  EXPECT_NE(refused.error().message.find("connecting to redis://127.0.0.1"), std::string::npos)
+    << refused.error().message;
+
+  RedisServer server;
+  ASSERT_TRUE(server.up());
+  RedisBackend backend(spec_of(server.url() + "|timeout=200ms"));
+  ASSERT_EQ(backend.put(key_of("k"), bytes_of("v")), true); // connected before the freeze
+  server.process().signal(SIGSTOP);
+  const auto start = std::chrono::steady_clock::now();
+  auto frozen = backend.get(std::vector<Key>{key_of("k")});
+  const auto waited = std::chrono::steady_clock::now() - start;
+  server.process().signal(SIGCONT);
+  ASSERT_FALSE(frozen);
+  EXPECT_EQ(frozen.error().kind, BackendFailure::Kind::timeout) << frozen.error().message;
+  EXPECT_LT(waited, std::chrono::seconds(2));
+  // The timed-out connection was dropped; the next operation opens another and succeeds.
+  auto again = backend.get(std::vector<Key>{key_of("k")});
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ((*again)[0]->view(), "v");
+}
+
+TEST(RedisBackend, AValueOfAnotherTypeUnderTheKeyIsAnError)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer server;
+  ASSERT_TRUE(server.up());
+  RedisBackend backend(spec_of(server.url()));
+  const Key key = key_of("k");
+  server.cli({"HSET", backend.redis_key(key), "field", "value"});
+  auto wrong = backend.get(std::vector<Key>{key_of("before"), key, key_of("after")});
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("WRONGTYPE"), std::string::npos) << wrong.error().message;
+  // The connection stayed in step with its replies.
+  auto next = backend.get(std::vector<Key>{key_of("other")});
+  ASSERT_TRUE(next) << next.error().message;
+}
+
+} // namespace
+} // namespace jitcache::storage::remote
