@@ -43,7 +43,7 @@ struct Setup {
       return;
     }
     // The same library, as the plain file the cache keeps, and its kernels' entry points.
-    if (auto found = bench::find_graph_library(*runtime->store())) {
+    if (auto found = bench::find_graph_library(runtime->store()->local())) {
       library = found->path;
       symbols = found->symbols;
     }

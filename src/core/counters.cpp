@@ -41,6 +41,48 @@ write(std::string_view tier, std::string_view kind)
 }
 
 std::string
+failed(std::string_view tier, std::string_view operation)
+{
+  return event_name("error", tier, operation);
+}
+
+std::string
+timed_out(std::string_view tier, std::string_view operation)
+{
+  return event_name("timeout", tier, operation);
+}
+
+std::string
+corrupt_in(std::string_view tier)
+{
+  return fmt::format("corrupt.{}", tier);
+}
+
+std::string
+read_from(std::string_view tier)
+{
+  return fmt::format("bytes_read.{}", tier);
+}
+
+std::string
+written_to(std::string_view tier)
+{
+  return fmt::format("bytes_written.{}", tier);
+}
+
+std::string
+skipped(std::string_view tier)
+{
+  return fmt::format("unavailable.{}", tier);
+}
+
+std::string
+dropped(std::string_view tier)
+{
+  return fmt::format("dropped.{}", tier);
+}
+
+std::string
 bypass(std::string_view reason)
 {
   return fmt::format("bypass.{}", reason);

@@ -20,6 +20,14 @@ std::string miss(std::string_view tier, std::string_view kind);  // miss.<tier>.
 std::string write(std::string_view tier, std::string_view kind); // write.<tier>.<kind>
 std::string bypass(std::string_view reason);                     // bypass.<reason>
 std::string error(std::string_view what);                        // error.<what>
+// A remote tier's own counters, beside hit/miss/write above:
+std::string failed(std::string_view tier, std::string_view operation); // error.<tier>.<read|write>
+std::string timed_out(std::string_view tier, std::string_view operation); // timeout.<tier>.<op>
+std::string corrupt_in(std::string_view tier); // corrupt.<tier>: a value that failed its checks
+std::string read_from(std::string_view tier);  // bytes_read.<tier>
+std::string written_to(std::string_view tier); // bytes_written.<tier>
+std::string skipped(std::string_view tier);    // unavailable.<tier>: lookups while it was down
+std::string dropped(std::string_view tier);    // dropped.<tier>: writes given up (queue, exit)
 
 inline constexpr std::string_view files = "files"; // entry files held now
 inline constexpr std::string_view bytes = "bytes"; // their size on disk

@@ -211,6 +211,9 @@ read_property(std::string_view property, RemoteSpec& spec, const TierErrors& fai
   if (name == "timeout") {
     return time(spec.timeout);
   }
+  if (name == "cool-off") {
+    return time(spec.cool_off);
+  }
   if (is_redis && name == "prefix") {
     if (auto ok = needs_value(); !ok) {
       return ok;
@@ -251,8 +254,9 @@ read_property(std::string_view property, RemoteSpec& spec, const TierErrors& fai
     spec.headers.push_back(std::move(*header));
     return {};
   }
-  return fail(fmt::format("unknown property '{}' (known: read-only, connect-timeout, timeout, {})",
-                          name, is_redis ? "prefix, ttl" : "layout, bearer-token-file, header"));
+  return fail(
+    fmt::format("unknown property '{}' (known: read-only, connect-timeout, timeout, cool-off, {})",
+                name, is_redis ? "prefix, ttl" : "layout, bearer-token-file, header"));
 }
 
 // The tier's text with any password in it hidden.

@@ -38,6 +38,7 @@ struct RemoteSpec {
   bool read_only = false;
   std::chrono::milliseconds connect_timeout{50};
   std::chrono::milliseconds timeout{1000};
+  std::chrono::milliseconds cool_off{30000}; // how long a failing tier is left alone
   // Redis.
   std::string prefix;          // empty: derived from the entry format's version
   std::chrono::seconds ttl{0}; // 0: entries do not expire

@@ -70,8 +70,8 @@ ProfileStore::stored(std::string_view function)
 {
   std::vector<std::pair<Key, Profile>> found;
   // inspect(), not get(): listing is not a lookup and must not count hits or misses.
-  auto visited = m_store.for_each_key([&](const Key& key) {
-    auto records = m_store.inspect(key);
+  auto visited = m_store.local().for_each_key([&](const Key& key) {
+    auto records = m_store.local().inspect(key);
     if (records && !records->empty() && records->front().entry.kind == k_profile_kind) {
       if (auto profile = profile_of(records->front().entry);
           profile && (function.empty() || profile->function == function)) {

@@ -1,11 +1,13 @@
-// ProfileStore: profiles in the local cache (artifact kind "pgo"). Saving merges with what is
+// ProfileStore: profiles in the persistent cache (artifact kind "pgo"), looked up through every
+// tier, so a profile one machine learned can reach another; listed and cleared in the local
+// store. Saving merges with what is
 // stored, so two processes that learn different dynamic dimensions both keep theirs (the
 // last writer of an unlucky simultaneous save can drop the other's new bits; they come back
 // at its next recompile).
 #pragma once
 
 #include "pgo/profile.hpp"
-#include "storage/local/local_store.hpp"
+#include "storage/tiered_store.hpp"
 
 #include <optional>
 #include <string_view>
@@ -18,7 +20,7 @@ inline constexpr std::string_view k_profile_kind = "pgo";
 
 class ProfileStore {
 public:
-  explicit ProfileStore(storage::local::LocalStore& store) : m_store(store) {}
+  explicit ProfileStore(storage::TieredStore& store) : m_store(store) {}
 
   std::optional<Profile> load(std::string_view function, std::string_view graph);
   // Merges `profile` into the stored one; writes only when that adds something.
@@ -31,7 +33,7 @@ public:
 private:
   Expected<std::vector<std::pair<Key, Profile>>> stored(std::string_view function);
 
-  storage::local::LocalStore& m_store;
+  storage::TieredStore& m_store;
 };
 
 } // namespace jitcache::pgo

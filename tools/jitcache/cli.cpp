@@ -62,6 +62,18 @@ open_writable_store(const GlobalOptions& global)
   return store;
 }
 
+std::unique_ptr<storage::TieredStore>
+open_tiered_store(const GlobalOptions& global, bool writable)
+{
+  auto config = load_cli_config(global);
+  config.disable = false;
+  auto store = std::make_unique<storage::TieredStore>(config);
+  if (writable && store->local().access() != storage::local::Access::read_write) {
+    throw Failure(fmt::format("the cache directory {} is not writable", config.dir.string()));
+  }
+  return store;
+}
+
 Key
 parse_key_argument(const std::string& text)
 {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "storage/local/local_store.hpp"
+#include "storage/tiered_store.hpp"
 
 #include <jitcache/config.hpp>
 #include <jitcache/key.hpp>
@@ -77,6 +78,11 @@ Config load_cli_config(const GlobalOptions& global);
 std::unique_ptr<storage::local::LocalStore> open_cli_store(const GlobalOptions& global);
 // Like open_cli_store, but fails unless the cache can be written.
 std::unique_ptr<storage::local::LocalStore> open_writable_store(const GlobalOptions& global);
+// The local store with the remote tiers behind it, for commands that look entries up or
+// store them as a client would (get, put, pgo); `writable`: fail unless the local cache can
+// be written.
+std::unique_ptr<storage::TieredStore> open_tiered_store(const GlobalOptions& global,
+                                                        bool writable = false);
 
 Key parse_key_argument(const std::string& text);
 

@@ -1,5 +1,6 @@
 // jitcache get KEY -o FILE [--blob NAME] [--guard G]
-// Looks KEY up like a client would (counted in the statistics) and writes one blob of the
+// Looks KEY up like a client would (the local cache, then the remote tiers; counted in the
+// statistics) and writes one blob of the
 // newest variant (or of the variant with guard G) to FILE, or to standard output for "-".
 // Exit 1 when there is no such entry.
 #include "cli.hpp"
@@ -25,14 +26,15 @@ int
 run_get(const GlobalOptions& global, const GetOptions& options)
 {
   const Key key = parse_key_argument(options.key);
-  auto store = open_cli_store(global);
+  auto store = open_tiered_store(global);
   auto entries = store->get(key, "");
   if (!entries) {
     throw Failure(entries.error().message);
   }
   if (entries->empty()) {
-    throw Failure(
-      fmt::format("no entry for key {} in {}", key.to_hex(), store->config().dir.string()));
+    throw Failure(fmt::format("no entry for key {} in {}{}", key.to_hex(),
+                              store->local().config().dir.string(),
+                              store->remotes().empty() ? "" : " or its remote tiers"));
   }
   const Entry* chosen = &entries->front();
   if (options.guard) {

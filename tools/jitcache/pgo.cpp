@@ -18,7 +18,7 @@ struct PgoOptions {
 int
 run_pgo_show(const GlobalOptions& global, const PgoOptions& options)
 {
-  auto store = open_cli_store(global);
+  auto store = open_tiered_store(global);
   pgo::ProfileStore profiles(*store);
   auto found = profiles.list(options.function);
   if (!found) {
@@ -51,7 +51,7 @@ run_pgo_show(const GlobalOptions& global, const PgoOptions& options)
 int
 run_pgo_clear(const GlobalOptions& global, const PgoOptions& options)
 {
-  auto store = open_writable_store(global);
+  auto store = open_tiered_store(global, true);
   pgo::ProfileStore profiles(*store);
   auto removed = profiles.clear(options.function);
   if (!removed) {

@@ -59,7 +59,7 @@ run_put(const GlobalOptions& global, const PutOptions& options)
         fmt::format("--component '{}': component '{}' given twice", component, name));
     }
   }
-  auto store = open_writable_store(global);
+  auto store = open_tiered_store(global, true);
   Entry entry;
   entry.kind = options.kind;
   entry.key = builder.build();

@@ -189,7 +189,9 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
                    : report->degraded   ? k_exit_degraded
                                         : k_exit_ok;
   if (auto* store = runtime.store()) {
-    (void)store->flush_stats(); // the one thing the runtime's destructors would have written
+    // What the runtime's destructors would have done: the queued remote writes (at most
+    // remote_flush_timeout) and the statistics.
+    (void)store->flush();
   }
   end_process(code);
 }

@@ -110,9 +110,15 @@ make_kernel_entry(const KeyBuilder& builder, const Key& key, const CompiledKerne
 }
 
 const Blob*
+kernel_object(const Found& found)
+{
+  return found.empty() ? nullptr : found.front().find_blob("object");
+}
+
+const Blob*
 kernel_object(const Expected<Found>& found)
 {
-  return found && !found->empty() ? found->front().find_blob("object") : nullptr;
+  return found ? kernel_object(*found) : nullptr;
 }
 
 void

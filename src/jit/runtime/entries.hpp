@@ -55,6 +55,7 @@ Entry make_kernel_entry(const KeyBuilder& builder, const Key& key, const Compile
 
 // The object file of the first variant of a kernel lookup's result, or null on a miss.
 const Blob* kernel_object(const Expected<Found>& found);
+const Blob* kernel_object(const Found& found);
 
 // Sets who made `entry` and when ("jitcache 0.1.0", now).
 void stamp(Entry& entry);

@@ -101,6 +101,7 @@ load_checked_file(const storage::local::LoadableFile& file, const Key& graph_key
 class StoreVersionCache final : public VersionCache {
 public:
   explicit StoreVersionCache(storage::local::LocalStore& store) : m_store(store) {}
+  // (The local store only: a compiler's version is this machine's.)
 
   std::optional<std::string>
   find(const Key& probe) override
@@ -132,8 +133,8 @@ Runtime::Runtime(RuntimeOptions options)
   : m_options(std::move(options)), m_kernel_cache(m_options.config.kernel_cache_entries)
 {
   if (m_options.use_cache && !m_options.config.disable) {
-    m_store = std::make_unique<storage::local::LocalStore>(m_options.config);
-    if (m_store->access() == storage::local::Access::off) {
+    m_store = std::make_unique<storage::TieredStore>(m_options.config);
+    if (m_store->local().access() == storage::local::Access::off && m_store->remotes().empty()) {
       m_store.reset();
     }
   }
@@ -148,7 +149,7 @@ Runtime::toolchain()
   if (!m_toolchain) {
     std::optional<StoreVersionCache> versions;
     if (m_store) {
-      versions.emplace(*m_store);
+      versions.emplace(m_store->local());
     }
     m_toolchain = Toolchain::detect(m_options.config.cxx, m_options.config.cxxflags,
                                     std::chrono::seconds(m_options.config.compile_timeout_s),
@@ -233,7 +234,7 @@ Runtime::prepare_uncached(const Graph& graph, FunctionStats& stats)
   const bool cacheable = !graph.has_uncacheable_op();
   if (!cacheable && m_store) {
     ++stats.bypasses;
-    m_store->record(core::counter::bypass("uncacheable_op"));
+    m_store->local().record(core::counter::bypass("uncacheable_op"));
   }
   if (cacheable && m_store) {
     if (auto prepared = find_graph(graph, key, stats)) {
@@ -270,15 +271,16 @@ Runtime::find_graph(const Graph& graph, const Key& key, FunctionStats& stats)
     ++stats.misses;
     return std::nullopt;
   }
+  const bool remote = entries->tier != m_store->local().tier();
   if (stored->kernel_keys.empty()) {
-    ++stats.local_hits;
+    ++(remote ? stats.remote_hits : stats.local_hits);
     return Prepared{make_kernelless_executable(graph, std::move(stored->plan)), {}, key};
   }
   auto load_start = Clock::now();
   Expected<LoadedLibrary> loaded = make_error(ErrorCode::not_found, "no library");
   if (stored->library_file) {
     // The library lies in the cache as a plain file: dlopen it there.
-    auto file = m_store->open_loadable(*stored->library_file);
+    auto file = m_store->local().open_loadable(*stored->library_file);
     if (!file || !*file) {
       stats.load_ms += util::elapsed_ms(load_start);
       ++stats.misses; // trimmed or corrupt (counted by the store): link the kernels again
@@ -298,7 +300,7 @@ Runtime::find_graph(const Graph& graph, const Key& key, FunctionStats& stats)
     ++stats.misses;
     return std::nullopt;
   }
-  ++stats.local_hits;
+  ++(remote ? stats.remote_hits : stats.local_hits);
   return Prepared{std::move(*executable), {}, key};
 }
 
@@ -306,11 +308,11 @@ std::optional<storage::local::CompileLock>
 Runtime::compile_lock(const Key& key, bool& waited)
 {
   waited = false;
-  if (!m_store || m_store->access() != storage::local::Access::read_write) {
+  if (!m_store || m_store->local().access() != storage::local::Access::read_write) {
     return std::nullopt;
   }
   auto lock = storage::local::CompileLock::acquire(
-    m_store->layout().compile_lock_path(key),
+    m_store->local().layout().compile_lock_path(key),
     std::chrono::seconds(m_options.config.compile_timeout_s), waited);
   if (!lock) {
     util::warn_once("compile-lock", fmt::format("jitcache: compiling without waiting for "
@@ -424,30 +426,36 @@ std::vector<std::optional<Bytes>>
 Runtime::find_kernel_objects(const std::vector<Key>& keys, bool use_store, FunctionStats& stats)
 {
   std::vector<std::optional<Bytes>> objects(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    {
-      std::lock_guard lock(m_mutex);
+  std::vector<Key> asked; // those this process has not seen, looked up together
+  std::vector<size_t> asked_index;
+  {
+    std::lock_guard lock(m_mutex);
+    for (size_t i = 0; i < keys.size(); ++i) {
       if (auto found = m_objects.find(keys[i]); found != m_objects.end()) {
         ++stats.memory_hits;
         objects[i] = found->second;
-        continue;
+      } else {
+        asked.push_back(keys[i]);
+        asked_index.push_back(i);
       }
     }
-    if (!use_store || !m_store) {
-      continue;
-    }
-    auto lookup_start = Clock::now();
-    auto entries = m_store->get(keys[i], k_kernel_kind);
-    stats.lookup_ms += util::elapsed_ms(lookup_start);
-    const Blob* object = kernel_object(entries);
+  }
+  if (!use_store || !m_store || asked.empty()) {
+    return objects;
+  }
+  auto lookup_start = Clock::now();
+  auto found = m_store->get_many(asked, k_kernel_kind);
+  stats.lookup_ms += util::elapsed_ms(lookup_start);
+  for (size_t n = 0; n < asked.size(); ++n) {
+    const Blob* object = kernel_object(found[n]);
     if (!object) {
       ++stats.misses;
       continue;
     }
-    ++stats.local_hits;
+    ++(found[n].tier == m_store->local().tier() ? stats.local_hits : stats.remote_hits);
     std::lock_guard lock(m_mutex);
-    m_objects.emplace(keys[i], object->data);
-    objects[i] = object->data;
+    m_objects.emplace(asked[n], object->data);
+    objects[asked_index[n]] = object->data;
   }
   return objects;
 }
@@ -544,7 +552,7 @@ Runtime::compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilde
 std::optional<Key>
 Runtime::keep_library(const Bytes& library)
 {
-  auto file_key = m_store->put_loadable(library.span());
+  auto file_key = m_store->local().put_loadable(library.span());
   return file_key ? std::optional<Key>(*file_key) : std::nullopt;
 }
 
@@ -552,7 +560,7 @@ Expected<std::shared_ptr<const Executable>>
 Runtime::load_library(const Graph& graph, KernelPlan& kernels, const Bytes& library,
                       const Key& graph_key, const std::optional<Key>& file_key)
 {
-  auto file = file_key ? m_store->open_loadable(*file_key)
+  auto file = file_key ? m_store->local().open_loadable(*file_key)
                        : Expected<std::optional<storage::local::LoadableFile>>(std::nullopt);
   return make_executable(graph, std::move(kernels.plan), kernels.keys,
                          file && *file

@@ -4,14 +4,15 @@
 // prepare(graph) asks each level in turn and fills the levels above it from what it finds:
 //  1. level 1, the kernel cache: by the graph's structural key, then its sizes (a hash, no
 //     text). A graph prepared before in this process costs one lookup.
-//  2. level 2, the persistent cache (find_graph): by the graph key (the canonical graph
-//     text, the codegen version and options, the toolchain). A graph entry holds the launch
-//     plan, the kernel keys and one shared library with every kernel of the graph: one
-//     lookup and one dlopen, and nothing is planned, generated or compiled.
+//  2. levels 2 and 3, the persistent cache (find_graph): the local store, then the remote
+//     tiers, by the graph key (the canonical graph text, the codegen version and options, the
+//     toolchain). A graph entry holds the launch plan, the kernel keys and one shared library
+//     with every kernel of the graph: one lookup and one dlopen, and nothing is planned,
+//     generated or compiled.
 //  3. the compiler (compile_graph), in steps with one job each: plan the graph and key its
-//     kernels (plan_kernels); find their object files in memory or the cache
-//     (find_kernel_objects); generate and compile the missing ones in parallel, one thread
-//     per core, writing each to the cache (compile_missing_kernels); link the objects into
+//     kernels (plan_kernels); find their object files in memory or the cache, in one request
+//     per remote tier (find_kernel_objects); generate and compile the missing ones in parallel, one
+//     thread per core, writing each to the cache (compile_missing_kernels); link the objects into
 //     the graph's library, keep it as a loadable file (keep_library) and load it
 //     (load_library); write the graph entry (store_graph).
 //     The persistent cache is read and written in those steps only.
@@ -30,6 +31,7 @@
 #include "kernel_cache/kernel_cache.hpp"
 #include "storage/local/compile_lock.hpp"
 #include "storage/local/local_store.hpp"
+#include "storage/tiered_store.hpp"
 #include "util/progress.hpp"
 #include "util/thread_pool.hpp"
 
@@ -64,8 +66,9 @@ public:
 
   Prepared prepare(const Graph& graph, FunctionStats& stats);
 
-  // The local store, or nullptr when caching is off.
-  storage::local::LocalStore*
+  // The persistent cache (the local store and the remote tiers), or nullptr when caching
+  // is off.
+  storage::TieredStore*
   store()
   {
     return m_store.get();
@@ -136,7 +139,7 @@ private:
                    uint64_t compile_ms);
 
   RuntimeOptions m_options;
-  std::unique_ptr<storage::local::LocalStore> m_store;
+  std::unique_ptr<storage::TieredStore> m_store;
   std::mutex m_mutex; // guards the toolchain and the loaded kernels
   std::optional<Expected<Toolchain>> m_toolchain;
   std::unordered_map<Key, Bytes, KeyHash> m_objects; // kernel objects seen by this process

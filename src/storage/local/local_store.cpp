@@ -101,6 +101,10 @@ LocalStore::LocalStore(Config config)
       m_access = Access::off;
     }
   }
+  // Statistics are counted wherever they can be written: with `read_only` set, entries are
+  // not written, but a writable directory still keeps its counts (of remote tiers too).
+  m_counts = m_access == Access::read_write ||
+             (m_access == Access::read_only && ::access(m_config.dir.c_str(), W_OK) == 0);
 }
 
 util::UniqueFd
@@ -140,7 +144,7 @@ LocalStore::limits() const
 void
 LocalStore::record(std::string_view counter, uint64_t amount)
 {
-  if (m_access != Access::read_write) {
+  if (!m_counts) {
     return;
   }
   std::lock_guard lock(m_pending_mutex);
@@ -177,7 +181,7 @@ LocalStore::flush_locked()
 Expected<void>
 LocalStore::flush_stats()
 {
-  if (m_access != Access::read_write) {
+  if (!m_counts) {
     return {};
   }
   std::lock_guard lock(m_pending_mutex);
@@ -271,7 +275,7 @@ LocalStore::inspect(const Key& key, const core::DecodeOptions& options) const
 void
 LocalStore::record_miss(std::string_view kind)
 {
-  if (m_access != Access::read_write) {
+  if (!m_counts) {
     return;
   }
   std::lock_guard lock(m_pending_mutex);
@@ -342,7 +346,7 @@ LocalStore::get(const Key& key, std::string_view kind)
   for (auto& record : *decoded) {
     found.entries.push_back(std::move(record.entry));
   }
-  if (m_access == Access::read_write) {
+  if (m_counts) {
     std::lock_guard lock(m_pending_mutex);
     m_pending.hit(kind == "unknown" ? found.front().kind : kind, size, found.front().compile_ms);
     maybe_flush_locked();

@@ -138,6 +138,7 @@ private:
   Config m_config;
   Layout m_layout;
   Access m_access = Access::off;
+  bool m_counts = false;    // statistics can be written (see the constructor)
   util::UniqueFd m_root_fd; // the cache directory, held open so lookups resolve fewer paths
 
   std::mutex m_pending_mutex;

@@ -50,7 +50,8 @@ TEST(RemoteSpec, ReadsRedisUrlsWithTheirParts)
 
 TEST(RemoteSpec, ReadsEveryProperty)
 {
-  auto specs = parsed("redis://cache|read-only|connect-timeout=20ms|timeout=2s|prefix=team|ttl=1m "
+  auto specs = parsed("redis://cache|read-only|connect-timeout=20ms|timeout=2s|prefix=team|ttl=1m"
+                      "|cool-off=5s "
                       "https://web:8443/jitcache/|layout=bazel|bearer-token-file=/etc/token"
                       "|header=X-Team:%20ml");
   ASSERT_EQ(specs.size(), 2u);
@@ -59,6 +60,7 @@ TEST(RemoteSpec, ReadsEveryProperty)
   EXPECT_EQ(specs[0].timeout, std::chrono::milliseconds(2000));
   EXPECT_EQ(specs[0].prefix, "team");
   EXPECT_EQ(specs[0].ttl, std::chrono::seconds(60));
+  EXPECT_EQ(specs[0].cool_off, std::chrono::milliseconds(5000));
   EXPECT_EQ(specs[1].scheme, RemoteScheme::https);
   EXPECT_EQ(specs[1].path, "/jitcache");
   EXPECT_EQ(specs[1].layout, RemoteSpec::Layout::bazel);
@@ -81,10 +83,10 @@ TEST(RemoteSpec, ErrorsNameTheTierAndWhatIsWrongButNeverThePassword)
             "duration such as 50ms or 2s");
   EXPECT_EQ(error_of("redis://a|layout=bazel"),
             "remote tier 1 (redis://a|layout=bazel): unknown property 'layout' (known: "
-            "read-only, connect-timeout, timeout, prefix, ttl)");
+            "read-only, connect-timeout, timeout, cool-off, prefix, ttl)");
   EXPECT_EQ(error_of("http://a|prefix=x"),
             "remote tier 1 (http://a|prefix=x): unknown property 'prefix' (known: read-only, "
-            "connect-timeout, timeout, layout, bearer-token-file, header)");
+            "connect-timeout, timeout, cool-off, layout, bearer-token-file, header)");
   EXPECT_NE(error_of("redis://a||read-only").find("an empty property"), std::string::npos);
   EXPECT_NE(error_of("redis://a|read-only=yes").find("takes no value"), std::string::npos);
   EXPECT_NE(error_of("redis://a|ttl=1500ms").find("whole number of seconds"), std::string::npos);

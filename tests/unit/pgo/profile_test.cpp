@@ -56,7 +56,7 @@ TEST(ProfileStore, SavesMergeListAndClear)
   TempDir dir;
   Config config;
   config.dir = dir.path();
-  storage::local::LocalStore store(config);
+  storage::TieredStore store(config);
   ProfileStore profiles(store);
   EXPECT_EQ(profiles.load("mlp", profile("mlp", {}).graph), std::nullopt);
 

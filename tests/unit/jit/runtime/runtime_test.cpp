@@ -66,7 +66,7 @@ size_t
 entries_in(Runtime& runtime)
 {
   size_t count = 0;
-  EXPECT_TRUE(runtime.store()->for_each_key([&](const Key&) {
+  EXPECT_TRUE(runtime.store()->local().for_each_key([&](const Key&) {
     ++count;
     return true;
   }));
@@ -221,8 +221,8 @@ TEST(Runtime, AGraphMissCompilesOnlyTheKernelsThatAreMissing)
   auto runtime = runtime_after_preparing(dir.path(), graph);
   // Remove the graph entry and one of the two kernel entries.
   std::map<std::string, std::vector<Key>> by_kind;
-  ASSERT_TRUE(runtime->store()->for_each_key([&](const Key& key) {
-    auto entries = runtime->store()->inspect(key);
+  ASSERT_TRUE(runtime->store()->local().for_each_key([&](const Key& key) {
+    auto entries = runtime->store()->local().inspect(key);
     if (entries && !entries->empty()) {
       by_kind[entries->front().entry.kind].push_back(key);
     }
@@ -230,8 +230,8 @@ TEST(Runtime, AGraphMissCompilesOnlyTheKernelsThatAreMissing)
   }));
   ASSERT_EQ(by_kind["kernel"].size(), 2u);
   ASSERT_EQ(by_kind["graph"].size(), 1u);
-  ASSERT_TRUE(runtime->store()->remove(by_kind["graph"][0]));
-  ASSERT_TRUE(runtime->store()->remove(by_kind["kernel"][0]));
+  ASSERT_TRUE(runtime->store()->local().remove(by_kind["graph"][0]));
+  ASSERT_TRUE(runtime->store()->local().remove(by_kind["kernel"][0]));
   FunctionStats partial;
   ASSERT_TRUE(make_runtime(dir.path())->prepare(graph, partial).executable);
   EXPECT_EQ(partial.compiles, 1u);
@@ -245,11 +245,12 @@ library_files(Runtime& runtime)
 {
   std::vector<std::filesystem::path> files;
   for (int shard = 0; shard < storage::local::k_shard_count; ++shard) {
-    runtime.store()->layout().scan_shard(shard, [&](const storage::local::StoredFile& file) {
-      if (file.loadable) {
-        files.push_back(file.path);
-      }
-    });
+    runtime.store()->local().layout().scan_shard(shard,
+                                                 [&](const storage::local::StoredFile& file) {
+                                                   if (file.loadable) {
+                                                     files.push_back(file.path);
+                                                   }
+                                                 });
   }
   return files;
 }
@@ -269,7 +270,7 @@ TEST(Runtime, AWarmStartLoadsTheLibraryWhereTheCacheKeepsIt)
   auto runtime = runtime_after_preparing(dir.path(), graph);
   const auto files = library_files(*runtime);
   ASSERT_EQ(files.size(), 1u);
-  const auto entries = runtime->store()->inspect(key_of(*runtime, graph)).value();
+  const auto entries = runtime->store()->local().inspect(key_of(*runtime, graph)).value();
   EXPECT_TRUE(entries.front().entry.find_blob("library_file"));
   EXPECT_FALSE(entries.front().entry.find_blob("library")); // not stored twice
   runtime.reset();                                          // unloads what the cold start loaded
@@ -353,7 +354,7 @@ TEST(Runtime, AMissingOrCorruptLibraryFileIsLinkedAgainWithoutCompiling)
   ASSERT_TRUE(fresh->prepare(graph, repaired).executable);
   EXPECT_EQ(repaired.compiles, 0u);
   EXPECT_EQ(repaired.misses, 1u);
-  EXPECT_EQ(fresh->store()->read_stats().value().get(core::counter::corrupt), 1u);
+  EXPECT_EQ(fresh->store()->local().read_stats().value().get(core::counter::corrupt), 1u);
   EXPECT_EQ(util::read_file(file).value(), image);
 }
 
@@ -417,7 +418,7 @@ TEST(Runtime, UncacheableGraphsBypassThePersistentCache)
   EXPECT_EQ(stats.bypasses, 1u);
   EXPECT_EQ(stats.compiles, 1u);
   EXPECT_EQ(entries_in(*runtime), 1u); // only the compiler's version, nothing of the graph
-  auto counters = runtime->store()->read_stats();
+  auto counters = runtime->store()->local().read_stats();
   ASSERT_TRUE(counters);
   EXPECT_EQ(counters->get("bypass.uncacheable_op"), 1u);
 }

@@ -1,0 +1,113 @@
+#include "storage/remote/remote_tier.hpp"
+
+#include "core/counters.hpp"
+#include "storage/remote/redis_backend.hpp"
+#include "util/log.hpp"
+
+#include <fmt/format.h>
+
+namespace jitcache::storage::remote {
+
+RemoteTier::RemoteTier(std::string name, core::RemoteSpec spec, std::unique_ptr<Backend> backend,
+                       RecordCounter record)
+  : m_name(std::move(name)), m_spec(std::move(spec)), m_backend(std::move(backend)),
+    m_breaker(m_spec.cool_off), m_record(std::move(record))
+{
+}
+
+void
+RemoteTier::note_failure(const BackendFailure& failure, std::string_view operation)
+{
+  const bool timed_out = failure.kind == BackendFailure::Kind::timeout;
+  record(timed_out ? core::counter::timed_out(m_name, operation)
+                   : core::counter::failed(m_name, operation));
+  if (m_breaker.failed(timed_out) == CircuitBreaker::Change::opened) {
+    // One warning per outage, not one per call.
+    util::log_warning(fmt::format("jitcache: remote tier {} is not used for {} ms: {}", m_name,
+                                  m_spec.cool_off.count(), failure.message));
+  } else {
+    util::log_debug(failure.message);
+  }
+}
+
+void
+RemoteTier::note_success()
+{
+  if (m_breaker.succeeded() == CircuitBreaker::Change::closed) {
+    util::log_info(
+      fmt::format("jitcache: remote tier {} ({}) answers again", m_name, m_spec.display()));
+  }
+}
+
+std::vector<std::optional<Bytes>>
+RemoteTier::get(std::span<const Key> keys)
+{
+  std::vector<std::optional<Bytes>> absent(keys.size());
+  if (keys.empty()) {
+    return absent;
+  }
+  if (!m_breaker.allows()) {
+    record(core::counter::skipped(m_name), keys.size());
+    return absent;
+  }
+  auto values = m_backend->get(keys);
+  if (!values) {
+    note_failure(values.error(), "read");
+    return absent;
+  }
+  note_success();
+  return std::move(*values);
+}
+
+bool
+RemoteTier::put(const Key& key, std::span<const uint8_t> value, std::string_view kind)
+{
+  if (read_only()) {
+    return false;
+  }
+  if (!m_breaker.allows()) {
+    record(core::counter::dropped(m_name));
+    return false;
+  }
+  auto stored = m_backend->put(key, value);
+  if (!stored) {
+    note_failure(stored.error(), "write");
+    return false;
+  }
+  note_success();
+  if (*stored) {
+    record(core::counter::write(m_name, kind));
+    record(core::counter::written_to(m_name), value.size());
+  }
+  return true;
+}
+
+bool
+RemoteTier::remove(const Key& key)
+{
+  if (read_only() || !m_breaker.allows()) {
+    return false;
+  }
+  auto removed = m_backend->remove(key);
+  if (!removed) {
+    note_failure(removed.error(), "write");
+    return false;
+  }
+  note_success();
+  return *removed;
+}
+
+Expected<std::unique_ptr<Backend>>
+make_backend(const core::RemoteSpec& spec)
+{
+  switch (spec.scheme) {
+  case core::RemoteScheme::redis:
+  case core::RemoteScheme::redis_unix: return std::make_unique<RedisBackend>(spec);
+  case core::RemoteScheme::http:
+  case core::RemoteScheme::https: break;
+  }
+  return make_error(ErrorCode::unsupported,
+                    fmt::format("{}: HTTP tiers are not built yet; only Redis is", spec.display()));
+}
+
+} // namespace jitcache::storage::remote

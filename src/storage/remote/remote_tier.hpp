@@ -1,0 +1,72 @@
+// RemoteTier: one configured remote tier as the tiered store uses it: its backend behind a
+// circuit breaker, every outcome counted under the tier's name ("redis", "http", "redis#2").
+// It never fails: a failure is counted, warned about once per outage, and answers as absent
+// values or a write not made.
+//
+// Thread safety: every method may be called from several threads at once.
+#pragma once
+
+#include "core/remote_spec.hpp"
+#include "storage/remote/backend.hpp"
+#include "storage/remote/circuit_breaker.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace jitcache::storage::remote {
+
+// Adds to a named statistics counter (the local store keeps them).
+using RecordCounter = std::function<void(std::string_view counter, uint64_t amount)>;
+
+class RemoteTier {
+public:
+  RemoteTier(std::string name, core::RemoteSpec spec, std::unique_ptr<Backend> backend,
+             RecordCounter record);
+
+  const std::string&
+  name() const
+  {
+    return m_name;
+  }
+  const core::RemoteSpec&
+  spec() const
+  {
+    return m_spec;
+  }
+  bool
+  read_only() const
+  {
+    return m_spec.read_only;
+  }
+  void
+  record(std::string_view counter, uint64_t amount = 1) const
+  {
+    m_record(counter, amount);
+  }
+
+  // The values stored under `keys` (nullopt: absent, or the tier failed or is down; a failure
+  // is counted, and hits and misses are for the caller to count once it has checked them).
+  std::vector<std::optional<Bytes>> get(std::span<const Key> keys);
+  // Stores `value` unless the tier is down or read-only; counts the write (under `kind`) or
+  // the failure. Returns whether the value is now on the tier.
+  bool put(const Key& key, std::span<const uint8_t> value, std::string_view kind);
+  // Removes the key's value unless the tier is down or read-only; returns whether it did.
+  bool remove(const Key& key);
+
+private:
+  // Counts a failure, and warns when it opens the breaker.
+  void note_failure(const BackendFailure& failure, std::string_view operation);
+  void note_success();
+
+  std::string m_name;
+  core::RemoteSpec m_spec;
+  std::unique_ptr<Backend> m_backend;
+  CircuitBreaker m_breaker;
+  RecordCounter m_record;
+};
+
+// The backend a spec names; an error for a scheme this build cannot serve.
+Expected<std::unique_ptr<Backend>> make_backend(const core::RemoteSpec& spec);
+
+} // namespace jitcache::storage::remote

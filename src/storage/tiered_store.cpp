@@ -1,0 +1,267 @@
+#include "storage/tiered_store.hpp"
+
+#include "core/counters.hpp"
+#include "core/entry_format.hpp"
+#include "util/log.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace jitcache::storage {
+
+namespace {
+
+// Remote writes queued at once, at most; past this a write is dropped (and counted).
+constexpr size_t k_write_queue_bytes = size_t{256} << 20;
+
+constexpr std::string_view k_file_suffix = "_file";         // names a local loadable file
+constexpr std::string_view k_loadable_suffix = ".loadable"; // a loadable file's bytes, inline
+
+// The remote tiers a setting names, each counting into the local store. Tiers of one scheme
+// are told apart by a number: "redis", "redis#2".
+std::vector<std::unique_ptr<remote::RemoteTier>>
+open_remotes(const Config& config, local::LocalStore& local)
+{
+  std::vector<std::unique_ptr<remote::RemoteTier>> tiers;
+  if (config.disable || config.remote.empty()) {
+    return tiers;
+  }
+  auto specs = core::parse_remote_specs(config.remote);
+  if (!specs) {
+    util::log_error(fmt::format(
+      "jitcache: {}; running without remote tiers (origin: {})", specs.error().message,
+      config.origins.count("remote") != 0 ? config.origins.at("remote") : std::string("option")));
+    return tiers;
+  }
+  std::map<std::string, int, std::less<>> per_scheme;
+  for (auto& spec : *specs) {
+    auto backend = remote::make_backend(spec);
+    if (!backend) {
+      util::log_error(
+        fmt::format("jitcache: {}; running without that tier", backend.error().message));
+      continue;
+    }
+    const int number = ++per_scheme[std::string(spec.tier())];
+    std::string name =
+      number == 1 ? std::string(spec.tier()) : fmt::format("{}#{}", spec.tier(), number);
+    tiers.push_back(std::make_unique<remote::RemoteTier>(
+      std::move(name), std::move(spec), std::move(*backend),
+      [&local](std::string_view counter, uint64_t amount) { local.record(counter, amount); }));
+  }
+  return tiers;
+}
+
+} // namespace
+
+TieredStore::TieredStore(Config config)
+  : m_config(std::move(config)), m_local(m_config), m_remotes(open_remotes(m_config, m_local)),
+    m_writes(k_write_queue_bytes)
+{
+}
+
+TieredStore::~TieredStore()
+{
+  (void)flush();
+}
+
+size_t
+TieredStore::flush()
+{
+  const size_t dropped = m_writes.drain(
+    std::chrono::steady_clock::now() + std::chrono::milliseconds(m_config.remote_flush_timeout_ms));
+  if (dropped > 0) {
+    util::log_warning(fmt::format("jitcache: {} remote write{} could not be made before exit "
+                                  "(remote_flush_timeout is {} ms)",
+                                  dropped, dropped == 1 ? "" : "s",
+                                  m_config.remote_flush_timeout_ms));
+  }
+  (void)m_local.flush_stats();
+  return dropped;
+}
+
+std::vector<Entry>
+TieredStore::checked_entries(const remote::RemoteTier& tier, const Key& key, const Bytes& value)
+{
+  auto decoded = core::decode_entries(value);
+  if (decoded) {
+    for (const auto& record : *decoded) {
+      if (record.entry.key != key) {
+        // A valid entry, but of another key: someone wrote it here, or a server mixed keys.
+        decoded = make_error(ErrorCode::corrupt, fmt::format("it holds an entry for key {}",
+                                                             record.entry.key.to_hex()));
+        break;
+      }
+    }
+  }
+  if (!decoded || decoded->empty()) {
+    tier.record(core::counter::corrupt_in(tier.name()));
+    util::warn_once(fmt::format("{}:corrupt", tier.name()),
+                    fmt::format("jitcache: the value of {} on remote tier {} is unusable, "
+                                "treated as a miss: {}",
+                                key.to_hex(), tier.name(),
+                                decoded ? "no entry" : decoded.error().message));
+    return {};
+  }
+  std::vector<Entry> entries;
+  for (auto& record : *decoded) {
+    entries.push_back(std::move(record.entry));
+  }
+  return entries;
+}
+
+std::vector<Entry>
+TieredStore::keep_locally(std::vector<Entry> entries)
+{
+  const bool keeps_files = m_local.access() == local::Access::read_write;
+  for (auto& entry : entries) {
+    for (auto& blob : entry.blobs) {
+      if (!blob.name.ends_with(k_loadable_suffix)) {
+        continue;
+      }
+      const std::string name = blob.name.substr(0, blob.name.size() - k_loadable_suffix.size());
+      auto file = keeps_files ? m_local.put_loadable(blob.data.span())
+                              : Expected<Key>(make_error(ErrorCode::disabled, "read-only"));
+      if (file) {
+        blob = Blob{name + std::string(k_file_suffix), Bytes::copy_of(file->to_hex())};
+      } else {
+        blob.name = name; // the bytes stay inline: the JIT loads them from memory
+      }
+    }
+  }
+  if (keeps_files) {
+    // Oldest first, so the local file lists them newest first, as the remote one did.
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+      (void)m_local.put(*it); // a failed write is counted and logged by the store
+    }
+  }
+  return entries;
+}
+
+std::optional<Entry>
+TieredStore::remote_form(const Entry& entry)
+{
+  Entry form = entry;
+  for (auto& blob : form.blobs) {
+    if (!blob.name.ends_with(k_file_suffix)) {
+      continue;
+    }
+    auto file_key = Key::from_hex(blob.data.view());
+    if (!file_key) {
+      continue; // not a loadable file's name: an ordinary blob
+    }
+    auto image = m_local.inspect_loadable(*file_key);
+    if (!image) {
+      return std::nullopt; // trimmed meanwhile: a later put will carry it
+    }
+    blob = Blob{blob.name.substr(0, blob.name.size() - k_file_suffix.size()) +
+                  std::string(k_loadable_suffix),
+                std::move(*image)};
+  }
+  return form;
+}
+
+std::vector<Found>
+TieredStore::get_many(std::span<const Key> keys, std::string_view kind)
+{
+  std::vector<Found> found(keys.size());
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (auto local = m_local.get(keys[i], kind); local && !local->empty()) {
+      found[i] = std::move(*local);
+    } else {
+      missing.push_back(i);
+    }
+  }
+  ask_remotes(keys, kind, missing, found);
+  return found;
+}
+
+void
+TieredStore::ask_remotes(std::span<const Key> keys, std::string_view kind,
+                         std::vector<size_t> missing, std::vector<Found>& found)
+{
+  const std::string_view counted_kind = kind.empty() ? "unknown" : kind;
+  for (const auto& tier : m_remotes) {
+    if (missing.empty()) {
+      break;
+    }
+    std::vector<Key> asked;
+    for (size_t i : missing) {
+      asked.push_back(keys[i]);
+    }
+    auto values = tier->get(asked);
+    std::vector<size_t> still_missing;
+    for (size_t n = 0; n < missing.size(); ++n) {
+      const size_t i = missing[n];
+      std::vector<Entry> entries =
+        values[n] ? checked_entries(*tier, keys[i], *values[n]) : std::vector<Entry>{};
+      if (entries.empty()) {
+        tier->record(core::counter::miss(tier->name(), counted_kind));
+        still_missing.push_back(i);
+        continue;
+      }
+      tier->record(core::counter::hit(tier->name(), kind.empty() ? entries.front().kind : kind));
+      tier->record(core::counter::read_from(tier->name()), values[n]->size());
+      tier->record(core::counter::time_saved_ms, entries.front().compile_ms);
+      found[i] = Found{keep_locally(std::move(entries)), tier->name()};
+    }
+    missing = std::move(still_missing);
+  }
+}
+
+Expected<Found>
+TieredStore::get(const Key& key, std::string_view kind)
+{
+  auto local = m_local.get(key, kind);
+  if ((local && !local->empty()) || m_remotes.empty()) {
+    return local;
+  }
+  std::vector<Found> found(1);
+  ask_remotes(std::span(&key, 1), kind, {0}, found);
+  return std::move(found.front());
+}
+
+Expected<void>
+TieredStore::put(const Entry& entry)
+{
+  auto stored = m_local.put(entry);
+  const bool any_writable = std::any_of(m_remotes.begin(), m_remotes.end(),
+                                        [](const auto& tier) { return !tier->read_only(); });
+  if (!any_writable) {
+    return stored;
+  }
+  auto form = remote_form(entry);
+  auto bytes = form ? core::encode_entry(*form, m_config.compression_level)
+                    : Expected<std::vector<uint8_t>>(make_error(ErrorCode::not_found, ""));
+  if (bytes) {
+    const Bytes value = Bytes::adopt(std::move(*bytes));
+    for (const auto& tier : m_remotes) {
+      if (!tier->read_only()) {
+        m_writes.push({tier.get(), entry.key, entry.kind, value});
+      }
+    }
+  }
+  return stored;
+}
+
+Expected<bool>
+TieredStore::remove(const Key& key)
+{
+  auto removed = m_local.remove(key);
+  for (const auto& tier : m_remotes) {
+    if (!tier->read_only()) {
+      (void)tier->remove(key);
+    }
+  }
+  return removed;
+}
+
+Expected<void>
+TieredStore::for_each_key(const std::function<bool(const Key&)>& visit)
+{
+  return m_local.for_each_key(visit);
+}
+
+} // namespace jitcache::storage

@@ -1,0 +1,94 @@
+// TieredStore: the local store (level 2) in front of the remote tiers (level 3), as one Store.
+// The runtime, the profile store and the command work through it.
+//
+//  - A lookup asks the local store, then each remote tier in configured order. A remote value
+//    is decoded and checked (checksum, key) before it is used; one that fails is counted and
+//    is a miss, never kept. A remote hit is written back to the local store (unless it cannot
+//    be written), so the next lookup is local.
+//  - get_many() looks many keys up with one request per remote tier for those the local store
+//    misses (pipelined), as a warm start that misses a graph needs its kernels.
+//  - A put writes to the local store at once and queues the write for every writable remote
+//    tier (remote/write_queue.hpp): no call waits for a remote server. flush(), and the
+//    destructor, wait for the queue at most `remote_flush_timeout`.
+//  - Loadable files travel inside the entry: toward a remote tier, a blob `X_file` naming a
+//    loadable file of the local store carries the file's bytes, as blob `X.loadable`; coming
+//    back, such a blob becomes a loadable file and an `X_file` blob again, or, when the local
+//    store cannot keep files, the bytes under the name `X`.
+//  - Remote tiers never fail a lookup or a put: a failure is counted, warned about once per
+//    outage, and costs at most a timeout before the tier's circuit breaker opens.
+// Statistics of every tier go to the local store's statistics files.
+#pragma once
+
+#include "storage/local/local_store.hpp"
+#include "storage/remote/remote_tier.hpp"
+#include "storage/remote/write_queue.hpp"
+
+#include <jitcache/config.hpp>
+#include <jitcache/store.hpp>
+
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace jitcache::storage {
+
+class TieredStore final : public Store {
+public:
+  // Opens the local store and the remote tiers `config.remote` names. A remote setting that
+  // does not parse, or a tier this build cannot serve, is one error message, and the store
+  // goes on without it.
+  explicit TieredStore(Config config);
+  ~TieredStore() override;
+
+  std::string_view
+  tier() const override
+  {
+    return "tiered";
+  }
+  Expected<Found> get(const Key& key, std::string_view kind) override;
+  // Looks every key up; what the local store misses is asked of each remote tier in one
+  // request per tier.
+  std::vector<Found> get_many(std::span<const Key> keys, std::string_view kind);
+  Expected<void> put(const Entry& entry) override;
+  // Removes the key from the local store and from every writable remote tier.
+  Expected<bool> remove(const Key& key) override;
+  // The local store's keys.
+  Expected<void> for_each_key(const std::function<bool(const Key&)>& visit) override;
+
+  // The local store, for what only it does: loadable files, compile locks, statistics,
+  // trimming.
+  local::LocalStore&
+  local()
+  {
+    return m_local;
+  }
+  const std::vector<std::unique_ptr<remote::RemoteTier>>&
+  remotes() const
+  {
+    return m_remotes;
+  }
+  // Waits (at most `remote_flush_timeout`) for the queued remote writes, then writes the
+  // statistics: what a process does before it exits. Returns the writes given up.
+  size_t flush();
+
+private:
+  // Asks the remote tiers, in order, for keys[i] for each i in `missing`, filling found[i]
+  // with what one of them has (written back to the local store) and counting every outcome.
+  void ask_remotes(std::span<const Key> keys, std::string_view kind, std::vector<size_t> missing,
+                   std::vector<Found>& found);
+  // The entries in a remote value, checked; empty when it fails the checks (counted).
+  std::vector<Entry> checked_entries(const remote::RemoteTier& tier, const Key& key,
+                                     const Bytes& value);
+  // A remote hit's entries as this machine keeps them: written back to the local store with
+  // their loadable files, or with those files' bytes inline when it cannot keep them.
+  std::vector<Entry> keep_locally(std::vector<Entry> entries);
+  // `entry` as remote tiers store it: loadable files inline. nullopt if a file is missing.
+  std::optional<Entry> remote_form(const Entry& entry);
+
+  Config m_config;
+  local::LocalStore m_local;
+  std::vector<std::unique_ptr<remote::RemoteTier>> m_remotes;
+  remote::WriteQueue m_writes;
+};
+
+} // namespace jitcache::storage
