@@ -1,0 +1,105 @@
+// `jitcache run` with a remote tier: a fleet of "machines" (processes with a local cache
+// directory each) sharing one real Redis, and the faults a shared server brings. Every run
+// checks its results against the interpreter.
+#include "support/cli_runner.hpp"
+#include "support/redis_server.hpp"
+#include "support/temp_dir.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+
+namespace jitcache::testing {
+namespace {
+
+const std::filesystem::path k_program =
+  std::filesystem::path(JITCACHE_SOURCE_DIR) / "examples" / "transformer_block.jc";
+
+struct Start {
+  int exit_code = -1;
+  nlohmann::json totals;
+  std::string err;
+  std::chrono::milliseconds took{};
+};
+
+// One process: `jitcache run` on its own cache directory with `remote` as its remote tiers.
+Start
+start_machine(const TempDir& cache, const std::string& remote)
+{
+  util::ProcessOptions options;
+  options.environment["JITCACHE_REMOTE"] = remote;
+  options.timeout = std::chrono::seconds(240);
+  const auto begin = std::chrono::steady_clock::now();
+  auto result = run_cli({"run", k_program.string(), "--cache-dir", cache.path().string(),
+                         "--repeat", "1", "--check", "--json"},
+                        options);
+  Start start;
+  start.took =
+    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin);
+  start.exit_code = result.exit_code;
+  start.err = result.err;
+  auto report = nlohmann::json::parse(result.out, nullptr, false);
+  if (!report.is_discarded()) {
+    start.totals = report["totals"];
+  }
+  return start;
+}
+
+TEST(Remote, MachinesStartedOneAfterAnotherCompileOnlyOnTheFirst)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  TempDir machines[4];
+  const Start first = start_machine(machines[0], redis.url());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_GT(first.totals["compiles"].get<int>(), 0);
+  EXPECT_EQ(first.totals["remote_hits"].get<int>(), 0);
+  for (int i = 1; i < 4; ++i) {
+    const Start next = start_machine(machines[i], redis.url());
+    ASSERT_EQ(next.exit_code, 0) << next.err; // --check passed
+    EXPECT_EQ(next.totals["compiles"].get<int>(), 0) << "machine " << i;
+    EXPECT_GE(next.totals["remote_hits"].get<int>(), 1) << "machine " << i;
+  }
+  // A machine that found the graph on the remote tier kept it: its next start is local.
+  const Start again = start_machine(machines[1], redis.url());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.totals["compiles"].get<int>(), 0);
+  EXPECT_EQ(again.totals["remote_hits"].get<int>(), 0);
+  EXPECT_GE(again.totals["local_hits"].get<int>(), 1);
+}
+
+TEST(Remote, ADeadOrFrozenServerNeverBreaksARun)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  TempDir filler;
+  ASSERT_EQ(start_machine(filler, redis.url()).exit_code, 0);
+
+  // Killed: connections are refused; the run compiles and passes its check.
+  const std::string url = redis.url();
+  redis.process().signal(SIGKILL);
+  TempDir after_kill;
+  const Start killed = start_machine(after_kill, url);
+  ASSERT_EQ(killed.exit_code, 0) << killed.err;
+  EXPECT_GT(killed.totals["compiles"].get<int>(), 0);
+
+  // Frozen (requests hang): one timeout opens the breaker; the run passes its check and the
+  // queued writes wait at most remote_flush_timeout at exit.
+  redis.restart();
+  ASSERT_TRUE(redis.up());
+  redis.process().signal(SIGSTOP);
+  TempDir frozen;
+  const Start stuck = start_machine(frozen, url + "|timeout=300ms|connect-timeout=300ms");
+  redis.process().signal(SIGCONT);
+  ASSERT_EQ(stuck.exit_code, 0) << stuck.err;
+  EXPECT_GT(stuck.totals["compiles"].get<int>(), 0);
+  EXPECT_NE(stuck.err.find("remote tier redis is not used for"), std::string::npos) << stuck.err;
+}
+
+} // namespace
+} // namespace jitcache::testing
