@@ -64,6 +64,21 @@ TEST(Remote, MachinesStartedOneAfterAnotherCompileOnlyOnTheFirst)
     EXPECT_EQ(next.totals["compiles"].get<int>(), 0) << "machine " << i;
     EXPECT_GE(next.totals["remote_hits"].get<int>(), 1) << "machine " << i;
   }
+  // Its statistics say which tier served it: a lookup the remote tier answered is a hit.
+  util::ProcessOptions with_remote;
+  with_remote.environment["JITCACHE_REMOTE"] = redis.url();
+  auto stats =
+    run_cli({"stats", "--json", "--cache-dir", machines[1].path().string()}, with_remote);
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  const auto json = nlohmann::json::parse(stats.out);
+  EXPECT_GE(json["remote_tiers"]["redis"]["hits"].get<int>(), 1) << stats.out;
+  EXPECT_EQ(json["remote_tiers"]["redis"]["errors"]["read"].get<int>(), 0) << stats.out;
+  EXPECT_GT(json["remote_tiers"]["redis"]["bytes_read"].get<int>(), 0) << stats.out;
+  EXPECT_EQ(json["hit_rates"]["graph"]["hits"].get<int>(), 1) << stats.out;
+  EXPECT_EQ(json["hit_rates"]["graph"]["misses"].get<int>(), 0) << stats.out;
+  auto text = run_cli({"stats", "--cache-dir", machines[1].path().string()}, with_remote);
+  EXPECT_NE(text.out.find("Remote tiers        " + redis.url()), std::string::npos) << text.out;
+
   // A machine that found the graph on the remote tier kept it: its next start is local.
   const Start again = start_machine(machines[1], redis.url());
   ASSERT_EQ(again.exit_code, 0) << again.err;

@@ -1,6 +1,7 @@
 // jitcache stats [--json]: what the cache holds and how it has served lookups.
 #include "cli.hpp"
 
+#include "core/remote_spec.hpp"
 #include "jit/build/toolchain.hpp"
 #include "jit/runtime/entries.hpp"
 #include "pgo/profile_store.hpp"
@@ -60,19 +61,28 @@ struct Lookups {
   }
 };
 
-// Lookups of every artifact kind (all tiers summed), graphs first: a start looks its function
-// up as a graph and looks kernels up only when the graph missed, so one rate over both kinds
-// would count a cold and a warm start as 1 hit in 17 lookups. Bookkeeping kinds are left out.
+// Lookups of every artifact kind, graphs first: a start looks its function up as a graph and
+// looks kernels up only when the graph missed, so one rate over both kinds would count a cold
+// and a warm start as 1 hit in 17 lookups. Bookkeeping kinds are left out. A lookup asks the
+// local tier, then each remote tier it missed, so a hit on any tier is a hit and a miss is a
+// local miss that no remote tier answered.
 std::vector<std::pair<std::string, Lookups>>
 lookups_by_kind(const core::Counters& counters)
 {
   std::map<std::string, Lookups> kinds;
-  for (const auto& [event, count] :
-       {std::pair{"hit", &Lookups::hits}, std::pair{"miss", &Lookups::misses}}) {
-    for (const auto& [tier, by_kind] : by_tier(counters, event)) {
-      for (const auto& [kind, value] : by_kind) {
-        kinds[kind].*count += value;
+  std::map<std::string, uint64_t> remote_hits;
+  for (const auto& [tier, by_kind] : by_tier(counters, "hit")) {
+    for (const auto& [kind, value] : by_kind) {
+      kinds[kind].hits += value;
+      if (tier != "local") {
+        remote_hits[kind] += value;
       }
+    }
+  }
+  const auto misses = by_tier(counters, "miss");
+  if (const auto local = misses.find("local"); local != misses.end()) {
+    for (const auto& [kind, value] : local->second) {
+      kinds[kind].misses += value - std::min(value, remote_hits[kind]);
     }
   }
   std::vector<std::pair<std::string, Lookups>> result;
@@ -112,6 +122,90 @@ print_reasons(const core::Counters& counters, std::string_view prefix, std::stri
   }
 }
 
+// What one tier did, from the counters named after it.
+struct TierActivity {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t writes = 0;
+  uint64_t read_errors = 0;
+  uint64_t write_errors = 0;
+  uint64_t read_timeouts = 0;
+  uint64_t write_timeouts = 0;
+  uint64_t unavailable = 0;
+  uint64_t dropped = 0;
+  uint64_t corrupt = 0;
+  uint64_t bytes_read = 0;
+  uint64_t bytes_written = 0;
+
+  nlohmann::json
+  to_json() const
+  {
+    return {{"hits", hits},
+            {"misses", misses},
+            {"writes", writes},
+            {"errors", {{"read", read_errors}, {"write", write_errors}}},
+            {"timeouts", {{"read", read_timeouts}, {"write", write_timeouts}}},
+            {"unavailable", unavailable},
+            {"dropped", dropped},
+            {"corrupt", corrupt},
+            {"bytes_read", bytes_read},
+            {"bytes_written", bytes_written}};
+  }
+};
+
+// The remote tiers that appear in the counters, by name ("redis", "redis#2", "http").
+std::map<std::string, TierActivity>
+remote_activity(const core::Counters& c)
+{
+  std::map<std::string, TierActivity> tiers;
+  const auto sum = [](const std::map<std::string, uint64_t>& by_kind) {
+    uint64_t total = 0;
+    for (const auto& [kind, value] : by_kind) {
+      total += value;
+    }
+    return total;
+  };
+  for (const auto& [event, member] :
+       {std::pair{"hit", &TierActivity::hits}, std::pair{"miss", &TierActivity::misses},
+        std::pair{"write", &TierActivity::writes}}) {
+    for (const auto& [tier, by_kind] : by_tier(c, event)) {
+      if (tier != "local") {
+        tiers[tier].*member += sum(by_kind);
+      }
+    }
+  }
+  for (auto& [tier, activity] : tiers) {
+    activity.read_errors = c.get(core::counter::failed(tier, "read"));
+    activity.write_errors = c.get(core::counter::failed(tier, "write"));
+    activity.read_timeouts = c.get(core::counter::timed_out(tier, "read"));
+    activity.write_timeouts = c.get(core::counter::timed_out(tier, "write"));
+    activity.unavailable = c.get(core::counter::skipped(tier));
+    activity.dropped = c.get(core::counter::dropped(tier));
+    activity.corrupt = c.get(core::counter::corrupt_in(tier));
+    activity.bytes_read = c.get(core::counter::read_from(tier));
+    activity.bytes_written = c.get(core::counter::written_to(tier));
+  }
+  return tiers;
+}
+
+// The configured remote tiers, as their URLs (passwords hidden), or why the setting is unusable.
+std::string
+configured_remotes(const Config& config)
+{
+  if (config.remote.empty()) {
+    return "none";
+  }
+  auto specs = core::parse_remote_specs(config.remote);
+  if (!specs) {
+    return fmt::format("unusable: {}", specs.error().message);
+  }
+  std::vector<std::string> shown;
+  for (const auto& spec : *specs) {
+    shown.push_back(spec.display() + (spec.read_only ? " (read-only)" : ""));
+  }
+  return fmt::format("{}", fmt::join(shown, ", "));
+}
+
 struct StatsOptions {
   bool json = false;
 };
@@ -144,7 +238,13 @@ run_stats(const GlobalOptions& global, const StatsOptions& options)
     for (const auto& [name, value] : c.values()) {
       counters[name] = value;
     }
+    nlohmann::json tiers = nlohmann::json::object();
+    for (const auto& [tier, activity] : remote_activity(c)) {
+      tiers[tier] = activity.to_json();
+    }
     print_json({{"cache_dir", config.dir.string()},
+                {"remote", config.remote},
+                {"remote_tiers", tiers},
                 {"max_size", config.max_size},
                 {"max_files", config.max_files},
                 {"files", c.get(core::counter::files)},
@@ -187,6 +287,15 @@ run_stats(const GlobalOptions& global, const StatsOptions& options)
   fmt::print("{:<20}{}\n", "Written", util::format_size(c.get(core::counter::bytes_written)));
   fmt::print("{:<20}{}\n", "Time saved",
              util::format_duration_ms(c.get(core::counter::time_saved_ms)));
+  fmt::print("{:<20}{}\n", "Remote tiers", configured_remotes(config));
+  for (const auto& [tier, a] : remote_activity(c)) {
+    fmt::print("  {:<18}{} hits, {} misses, {} writes; errors {} read, {} write; timeouts {} "
+               "read, {} write; {} while down, {} writes dropped, {} corrupt; read {}, "
+               "written {}\n",
+               tier, a.hits, a.misses, a.writes, a.read_errors, a.write_errors, a.read_timeouts,
+               a.write_timeouts, a.unavailable, a.dropped, a.corrupt,
+               util::format_size(a.bytes_read), util::format_size(a.bytes_written));
+  }
   return k_exit_ok;
 }
 
