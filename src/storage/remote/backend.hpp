@@ -1,7 +1,7 @@
 // Backend: one remote tier's server (Redis, an HTTP cache) as the tiered store sees it, a map
 // from keys to bytes. As in ccache's remote storage, a value that is absent is an answer, not
-// a failure, and a failure is one of two kinds: an error (refused, reset, malformed) or a
-// timeout, which the tiered store counts apart and which open its circuit breaker.
+// a failure, and a failure is an error, a timeout or a refusal, which the tiered store counts
+// and of which the first two open its circuit breaker.
 //
 // A backend checks nothing in the bytes: the tiered store decodes and verifies every value it
 // reads (checksum, key) before it uses or keeps it.
@@ -21,7 +21,10 @@
 namespace jitcache::storage::remote {
 
 struct BackendFailure {
-  enum class Kind { error, timeout };
+  // error: the connection failed or the server spoke nonsense; timeout: no answer in time;
+  // refused: the server answered, with a refusal (full, read-only, not authenticated), so the
+  // connection is fine and the tier's other operations may still work.
+  enum class Kind { error, timeout, refused };
   Kind kind = Kind::error;
   std::string message; // says what failed, and names the server
 };

@@ -159,7 +159,7 @@ RedisBackend::acquire()
     }
     if (reply->type == REDIS_REPLY_ERROR) {
       return std::unexpected(
-        BackendFailure{BackendFailure::Kind::error,
+        BackendFailure{BackendFailure::Kind::refused,
                        fmt::format("{} refused {}: {}", m_spec.display(),
                                    std::string_view(command.words()[0], command.sizes()[0]),
                                    std::string_view(reply->str, reply->len))});
@@ -219,9 +219,9 @@ RedisBackend::get(std::span<const Key> keys)
         freeReplyObject(skipped);
       }
       release(std::move(*connection));
-      return std::unexpected(
-        BackendFailure{BackendFailure::Kind::error, fmt::format("{} answered GET {} with {}",
-                                                                m_spec.display(), names[i], what)});
+      return std::unexpected(BackendFailure{
+        BackendFailure::Kind::refused,
+        fmt::format("{} answered GET {} with {}", m_spec.display(), names[i], what)});
     }
   }
   release(std::move(*connection));
@@ -251,8 +251,8 @@ RedisBackend::put(const Key& key, std::span<const uint8_t> value)
   if (reply->type == REDIS_REPLY_ERROR) {
     // OOM with maxmemory and noeviction, a read-only replica, ...
     return std::unexpected(BackendFailure{
-      BackendFailure::Kind::error, fmt::format("{} refused SET {}: {}", m_spec.display(), name,
-                                               std::string_view(reply->str, reply->len))});
+      BackendFailure::Kind::refused, fmt::format("{} refused SET {}: {}", m_spec.display(), name,
+                                                 std::string_view(reply->str, reply->len))});
   }
   return reply->type == REDIS_REPLY_STATUS; // "OK"; nil when the key was there
 }
@@ -275,8 +275,8 @@ RedisBackend::remove(const Key& key)
   release(std::move(*connection));
   if (reply->type == REDIS_REPLY_ERROR) {
     return std::unexpected(BackendFailure{
-      BackendFailure::Kind::error, fmt::format("{} refused DEL {}: {}", m_spec.display(), name,
-                                               std::string_view(reply->str, reply->len))});
+      BackendFailure::Kind::refused, fmt::format("{} refused DEL {}: {}", m_spec.display(), name,
+                                                 std::string_view(reply->str, reply->len))});
   }
   return reply->type == REDIS_REPLY_INTEGER && reply->integer > 0;
 }

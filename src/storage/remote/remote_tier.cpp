@@ -21,6 +21,12 @@ RemoteTier::note_failure(const BackendFailure& failure, std::string_view operati
   const bool timed_out = failure.kind == BackendFailure::Kind::timeout;
   record(timed_out ? core::counter::timed_out(m_name, operation)
                    : core::counter::failed(m_name, operation));
+  if (failure.kind == BackendFailure::Kind::refused) {
+    // The server answered: a full server still serves reads. One warning per kind of refusal.
+    util::warn_once(fmt::format("{}:refused:{}", m_name, operation),
+                    fmt::format("jitcache: remote tier {}: {}", m_name, failure.message));
+    return;
+  }
   if (m_breaker.failed(timed_out) == CircuitBreaker::Change::opened) {
     // One warning per outage, not one per call.
     util::log_warning(fmt::format("jitcache: remote tier {} is not used for {} ms: {}", m_name,

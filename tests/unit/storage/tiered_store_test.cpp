@@ -240,6 +240,41 @@ TEST(TieredStore, ADeadOrFrozenServerCostsTimeNeverALookupOrAPut)
   EXPECT_EQ(counter(store, core::counter::skipped("redis")), 4u);
 }
 
+TEST(TieredStore, AFullServerRefusesWritesAndStillServesReads)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis({"--maxmemory", "2mb", "--maxmemory-policy", "noeviction"});
+  ASSERT_TRUE(redis.up());
+  TempDir first_dir;
+  Entry kept = entry_of("kept");
+  {
+    TieredStore first(config_for(first_dir, redis.url()));
+    ASSERT_TRUE(first.put(kept));
+    // Values that do not compress, until the server is full.
+    for (int i = 0; i < 12; ++i) {
+      Entry big = entry_of("big" + std::to_string(i));
+      std::string noise(400000, '\0');
+      uint64_t state = 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(i);
+      for (auto& byte : noise) { // xorshift: bytes zstd cannot shrink
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        byte = static_cast<char>(state);
+      }
+      big.blobs[0].data = Bytes::copy_of(noise);
+      ASSERT_TRUE(first.put(big)); // the local cache takes it whatever the server does
+    }
+    first.flush();
+    EXPECT_GE(counter(first, core::counter::failed("redis", "write")), 1u);
+    EXPECT_EQ(counter(first, core::counter::dropped("redis")), 0u); // refusals are not an outage
+  }
+  TempDir second_dir;
+  TieredStore second(config_for(second_dir, redis.url()));
+  auto found = second.get(kept.key, "kernel");
+  ASSERT_TRUE(found && !found->empty());
+  EXPECT_EQ(found->tier, "redis");
+}
+
 TEST(TieredStore, ABadRemoteSettingRunsWithoutRemotes)
 {
   TempDir dir;

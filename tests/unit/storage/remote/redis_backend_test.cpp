@@ -98,7 +98,7 @@ TEST(RedisBackend, AuthenticatesAndSaysWhenItCannot)
   RedisBackend wrong(spec_of("redis://:nope@" + address));
   auto refused = wrong.put(key_of("k"), bytes_of("v"));
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().kind, BackendFailure::Kind::error);
+  EXPECT_EQ(refused.error().kind, BackendFailure::Kind::refused);
   EXPECT_NE(refused.error().message.find("refused AUTH"), std::string::npos)
     << refused.error().message;
   EXPECT_EQ(refused.error().message.find("nope"), std::string::npos); // the password stays out
