@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 namespace jitcache::storage {
 
@@ -54,6 +55,84 @@ open_remotes(const Config& config, local::LocalStore& local)
 }
 
 } // namespace
+
+CompileClaim::CompileClaim(CompileClaim&& other) noexcept
+  : m_lock(std::move(other.m_lock)), m_tier(other.m_tier), m_writes(other.m_writes),
+    m_key(other.m_key), m_token(std::move(other.m_token)), m_waited(other.m_waited)
+{
+  other.m_lock.reset();
+  other.m_tier = nullptr;
+}
+
+CompileClaim::~CompileClaim()
+{
+  if (m_tier) {
+    m_writes->push({m_tier, m_key, {}, {}, m_token});
+  }
+}
+
+CompileClaim
+TieredStore::claim(const Key& key, std::chrono::milliseconds timeout)
+{
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout;
+  CompileClaim claim;
+  claim.m_key = key;
+  if (m_local.access() == local::Access::read_write) {
+    bool waited = false;
+    auto lock =
+      local::CompileLock::acquire(m_local.layout().compile_lock_path(key), timeout, waited);
+    if (lock) {
+      claim.m_lock.emplace(std::move(*lock));
+    } else {
+      util::warn_once("compile-lock", fmt::format("jitcache: compiling without waiting for "
+                                                  "other processes: {}",
+                                                  lock.error().message));
+    }
+    if (waited) {
+      claim.m_waited = true; // a process of this machine had it: look again first
+      return claim;
+    }
+  }
+  // The fleet: one tier coordinates, the first that can take writes.
+  const auto coordinator = std::find_if(m_remotes.begin(), m_remotes.end(),
+                                        [](const auto& tier) { return !tier->read_only(); });
+  if (coordinator == m_remotes.end()) {
+    return claim;
+  }
+  remote::RemoteTier& tier = **coordinator;
+  auto pause = std::chrono::milliseconds(20);
+  while (true) {
+    const auto lease = tier.take_lease(key);
+    if (lease.answer == remote::RemoteTier::Lease::Answer::unavailable) {
+      return claim;
+    }
+    if (lease.answer == remote::RemoteTier::Lease::Answer::taken) {
+      if (claim.m_waited && tier.contains(key)) {
+        tier.release_lease(key, lease.token); // the holder stored it as its lease went
+        return claim;
+      }
+      claim.m_tier = &tier;
+      claim.m_writes = &m_writes;
+      claim.m_token = lease.token;
+      return claim;
+    }
+    claim.m_waited = true;
+    if (tier.contains(key)) {
+      return claim;
+    }
+    const auto now = Clock::now();
+    if (now >= deadline) {
+      util::warn_once("remote-lease-wait",
+                      fmt::format("jitcache: compiling {} although another machine holds its "
+                                  "lease on remote tier {}: waited {} ms",
+                                  key.to_hex(), tier.name(), timeout.count()));
+      return claim;
+    }
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
+    pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
+}
 
 TieredStore::TieredStore(Config config)
   : m_config(std::move(config)), m_local(m_config), m_remotes(open_remotes(m_config, m_local)),
@@ -188,6 +267,7 @@ TieredStore::ask_remotes(std::span<const Key> keys, std::string_view kind,
       break;
     }
     std::vector<Key> asked;
+    asked.reserve(missing.size());
     for (size_t i : missing) {
       asked.push_back(keys[i]);
     }
@@ -239,7 +319,7 @@ TieredStore::put(const Entry& entry)
     const Bytes value = Bytes::adopt(std::move(*bytes));
     for (const auto& tier : m_remotes) {
       if (!tier->read_only()) {
-        m_writes.push({tier.get(), entry.key, entry.kind, value});
+        m_writes.push({tier.get(), entry.key, entry.kind, value, {}});
       }
     }
   }

@@ -14,11 +14,14 @@
 //    loadable file of the local store carries the file's bytes, as blob `X.loadable`; coming
 //    back, such a blob becomes a loadable file and an `X_file` blob again, or, when the local
 //    store cannot keep files, the bytes under the name `X`.
+//  - claim() lets one process of the fleet compile a key while the others wait for it: a lock
+//    file in the local cache, and a lease on a remote tier.
 //  - Remote tiers never fail a lookup or a put: a failure is counted, warned about once per
 //    outage, and costs at most a timeout before the tier's circuit breaker opens.
 // Statistics of every tier go to the local store's statistics files.
 #pragma once
 
+#include "storage/local/compile_lock.hpp"
 #include "storage/local/local_store.hpp"
 #include "storage/remote/remote_tier.hpp"
 #include "storage/remote/write_queue.hpp"
@@ -31,6 +34,39 @@
 #include <vector>
 
 namespace jitcache::storage {
+
+// CompileClaim: the right to compile one key, held until destroyed (TieredStore::claim). It
+// holds the local cache's lock file for the key, so that this machine's processes compile it
+// once, and a lease on the first writable remote tier that gives leases, so that the fleet's
+// machines do. Destroyed, it frees the lock at once and the lease after the writes queued
+// before it, so that machines waiting on the lease find the value when it goes.
+class CompileClaim {
+public:
+  CompileClaim() = default;
+  CompileClaim(CompileClaim&& other) noexcept;
+  CompileClaim& operator=(CompileClaim&&) = delete;
+  CompileClaim(const CompileClaim&) = delete;
+  CompileClaim& operator=(const CompileClaim&) = delete;
+  ~CompileClaim();
+
+  // Another process or machine held the key meanwhile and may have stored it: look it up
+  // again before compiling.
+  bool
+  waited() const
+  {
+    return m_waited;
+  }
+
+private:
+  friend class TieredStore;
+
+  std::optional<local::CompileLock> m_lock;
+  remote::RemoteTier* m_tier = nullptr; // the tier whose lease this holds, if any
+  remote::WriteQueue* m_writes = nullptr;
+  Key m_key;
+  std::string m_token;
+  bool m_waited = false;
+};
 
 class TieredStore final : public Store {
 public:
@@ -70,6 +106,12 @@ public:
   // Waits (at most `remote_flush_timeout`) for the queued remote writes, then writes the
   // statistics: what a process does before it exits. Returns the writes given up.
   size_t flush();
+
+  // The right to compile `key`, waiting at most `timeout` for another holder (a process on
+  // this machine, or a machine that holds the key's lease) to store it. Never fails: without
+  // a local cache or a remote tier that gives leases, or once the wait runs out, the claim
+  // holds less and the caller compiles anyway.
+  CompileClaim claim(const Key& key, std::chrono::milliseconds timeout);
 
 private:
   // Asks the remote tiers, in order, for keys[i] for each i in `missing`, filling found[i]

@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 namespace jitcache::testing {
 namespace {
@@ -85,6 +87,36 @@ TEST(Remote, MachinesStartedOneAfterAnotherCompileOnlyOnTheFirst)
   EXPECT_EQ(again.totals["compiles"].get<int>(), 0);
   EXPECT_EQ(again.totals["remote_hits"].get<int>(), 0);
   EXPECT_GE(again.totals["local_hits"].get<int>(), 1);
+}
+
+TEST(Remote, MachinesStartedTogetherCompileEachKernelOnceInTotal)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  TempDir alone;
+  RedisServer solo;
+  ASSERT_TRUE(solo.up());
+  const Start reference = start_machine(alone, solo.url());
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  const int kernels = reference.totals["compiles"].get<int>();
+  ASSERT_GT(kernels, 0);
+
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  TempDir machines[4];
+  std::vector<std::thread> starts;
+  Start results[4];
+  for (int i = 0; i < 4; ++i) {
+    starts.emplace_back([&, i] { results[i] = start_machine(machines[i], redis.url()); });
+  }
+  for (auto& start : starts) {
+    start.join();
+  }
+  int compiles = 0;
+  for (const auto& result : results) {
+    ASSERT_EQ(result.exit_code, 0) << result.err; // --check passed
+    compiles += result.totals["compiles"].get<int>();
+  }
+  EXPECT_EQ(compiles, kernels);
 }
 
 TEST(Remote, ADeadOrFrozenServerNeverBreaksARun)

@@ -20,7 +20,8 @@ namespace jitcache::jit {
 // One kernel's object file, or why it could not be built.
 struct CompiledKernel {
   bool succeeded = false;
-  bool from_cache = false; // another process compiled it while this one waited
+  bool from_cache = false;  // another process or machine compiled it while this one waited
+  bool from_remote = false; // ... and a remote tier had it
   std::string source;
   std::vector<uint8_t> object;
   std::string failure;

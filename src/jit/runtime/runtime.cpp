@@ -240,10 +240,10 @@ Runtime::prepare_uncached(const Graph& graph, FunctionStats& stats)
     if (auto prepared = find_graph(graph, key, stats)) {
       return std::move(*prepared);
     }
-    // Missed: if another process is compiling this graph, wait for it and look again.
-    bool waited = false;
-    auto lock = compile_lock(key, waited);
-    if (waited) {
+    // Missed: if another process or machine is compiling this graph, wait for it and look
+    // again.
+    auto claim = claim_compile(key);
+    if (claim.waited()) {
       if (auto prepared = find_graph(graph, key, stats)) {
         --stats.misses; // the first look missed only because the graph was on its way
         return std::move(*prepared);
@@ -304,23 +304,11 @@ Runtime::find_graph(const Graph& graph, const Key& key, FunctionStats& stats)
   return Prepared{std::move(*executable), {}, key};
 }
 
-std::optional<storage::local::CompileLock>
-Runtime::compile_lock(const Key& key, bool& waited)
+storage::CompileClaim
+Runtime::claim_compile(const Key& key)
 {
-  waited = false;
-  if (!m_store || m_store->local().access() != storage::local::Access::read_write) {
-    return std::nullopt;
-  }
-  auto lock = storage::local::CompileLock::acquire(
-    m_store->local().layout().compile_lock_path(key),
-    std::chrono::seconds(m_options.config.compile_timeout_s), waited);
-  if (!lock) {
-    util::warn_once("compile-lock", fmt::format("jitcache: compiling without waiting for "
-                                                "other processes: {}",
-                                                lock.error().message));
-    return std::nullopt;
-  }
-  return std::move(*lock);
+  return m_store ? m_store->claim(key, std::chrono::seconds(m_options.config.compile_timeout_s))
+                 : storage::CompileClaim();
 }
 
 Prepared
@@ -510,7 +498,8 @@ Runtime::compile_missing_kernels(const KernelPlan& kernels,
   for (size_t n = 0; n < missing.size(); ++n) {
     const size_t i = missing[n];
     if (compiled[n].from_cache) {
-      ++stats.local_hits; // another process compiled it while this one waited
+      // Another process or machine compiled it while this one waited.
+      ++(compiled[n].from_remote ? stats.remote_hits : stats.local_hits);
       --stats.misses;
     } else {
       ++stats.compiles;
@@ -530,13 +519,14 @@ Runtime::compile_or_wait(const KernelSpec& spec, const Key& key, const KeyBuilde
                          bool cacheable, const Toolchain& tools, const std::filesystem::path& dir,
                          size_t index)
 {
-  bool waited = false;
-  auto lock = cacheable ? compile_lock(key, waited) : std::nullopt;
-  if (waited) {
-    if (const Blob* object = kernel_object(m_store->get(key, k_kernel_kind))) {
+  auto claim = cacheable ? claim_compile(key) : storage::CompileClaim();
+  if (claim.waited()) {
+    auto stored = m_store->get(key, k_kernel_kind);
+    if (const Blob* object = kernel_object(stored)) {
       CompiledKernel found;
       found.succeeded = true;
       found.from_cache = true;
+      found.from_remote = stored->tier != m_store->local().tier();
       found.object.assign(object->data.data(), object->data.data() + object->data.size());
       return found;
     }

@@ -19,7 +19,8 @@
 //  Graphs with an uncacheable op skip step 2 and every write (counted as a bypass).
 // Single flight: threads preparing one graph at once compile it once (the kernel cache);
 // processes sharing a cache directory take a lock file per graph key and per kernel key
-// before compiling, so the others wait and then read what the first one wrote.
+// before compiling, and machines sharing a remote tier a lease, so the others wait and then
+// read what the first one wrote.
 // A compiler that is missing or fails does not fail the call: prepare returns no
 // executable, the reason and the diagnostics, and the caller runs the interpreter.
 #pragma once
@@ -29,7 +30,6 @@
 #include "jit/execute/executable.hpp"
 #include "jit/plan/plan.hpp"
 #include "kernel_cache/kernel_cache.hpp"
-#include "storage/local/compile_lock.hpp"
 #include "storage/local/local_store.hpp"
 #include "storage/tiered_store.hpp"
 #include "util/progress.hpp"
@@ -100,9 +100,9 @@ private:
   // The graph's entry in the persistent cache, loaded; nullopt on a miss (counted), or when
   // the entry or its library is unusable (then compiling makes a new one).
   std::optional<Prepared> find_graph(const Graph& graph, const Key& key, FunctionStats& stats);
-  // The cross-process lock for compiling `key`, when a writable cache is shared; nullopt
-  // when there is none or waiting timed out (the caller compiles anyway).
-  std::optional<storage::local::CompileLock> compile_lock(const Key& key, bool& waited);
+  // The right to compile `key` among the processes and machines sharing the cache (a lock
+  // file, a remote lease); waited(): another one held it, so look the key up again first.
+  storage::CompileClaim claim_compile(const Key& key);
   Prepared compile_graph(const Graph& graph, const KeyBuilder& builder, const Key& key,
                          bool cacheable, FunctionStats& stats);
 

@@ -12,6 +12,7 @@
 #include <jitcache/bytes.hpp>
 #include <jitcache/key.hpp>
 
+#include <chrono>
 #include <expected>
 #include <optional>
 #include <span>
@@ -46,6 +47,20 @@ public:
 
   // Removes `key`'s value; returns whether there was one.
   virtual BackendResult<bool> remove(const Key& key) = 0;
+
+  // Whether a value is stored under `key`, without reading it.
+  virtual BackendResult<bool> contains(const Key& key) = 0;
+
+  // Leases let machines compile a key once between them: the one that takes a key's lease
+  // compiles it, the others wait for its value. A lease lasts `ttl` unless renewed, so a
+  // holder that dies frees it. take_lease returns a token when it took the lease, nullopt
+  // when another holder has it; renew_lease returns false when the lease was lost (expired,
+  // maybe taken by another). A backend without leases refuses (BackendFailure::Kind::refused).
+  virtual BackendResult<std::optional<std::string>> take_lease(const Key& key,
+                                                               std::chrono::milliseconds ttl);
+  virtual BackendResult<bool> renew_lease(const Key& key, const std::string& token,
+                                          std::chrono::milliseconds ttl);
+  virtual BackendResult<void> release_lease(const Key& key, const std::string& token);
 };
 
 } // namespace jitcache::storage::remote

@@ -24,16 +24,6 @@ timeval_of(std::chrono::milliseconds duration)
   return tv;
 }
 
-// Frees a reply when it goes out of scope.
-struct ReplyDeleter {
-  void
-  operator()(redisReply* reply) const
-  {
-    freeReplyObject(reply);
-  }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
 // A command's words, as hiredis's argv interface takes them (binary-safe).
 class Command {
 public:
@@ -78,6 +68,12 @@ void
 RedisBackend::ContextDeleter::operator()(redisContext* context) const
 {
   redisFree(context);
+}
+
+void
+RedisBackend::ReplyDeleter::operator()(redisReply* reply) const
+{
+  freeReplyObject(reply);
 }
 
 RedisBackend::RedisBackend(core::RemoteSpec spec)
@@ -228,57 +224,126 @@ RedisBackend::get(std::span<const Key> keys)
   return values;
 }
 
-BackendResult<bool>
-RedisBackend::put(const Key& key, std::span<const uint8_t> value)
+BackendResult<RedisBackend::Reply>
+RedisBackend::run(std::span<const std::string_view> words, std::string_view doing)
 {
   auto connection = acquire();
   if (!connection) {
     return std::unexpected(connection.error());
   }
-  const std::string name = redis_key(key);
-  const std::string ttl = std::to_string(m_spec.ttl.count());
   Command command;
-  command.add("SET").add(name).add(value).add("NX");
-  if (m_spec.ttl.count() > 0) {
-    command.add("EX").add(ttl);
+  for (const auto word : words) {
+    command.add(word);
   }
   Reply reply(static_cast<redisReply*>(
     redisCommandArgv(connection->get(), command.size(), command.words(), command.sizes())));
   if (!reply) {
-    return std::unexpected(failure_of(**connection, "writing to"));
+    return std::unexpected(failure_of(**connection, doing));
   }
   release(std::move(*connection));
   if (reply->type == REDIS_REPLY_ERROR) {
-    // OOM with maxmemory and noeviction, a read-only replica, ...
+    // OOM with maxmemory and noeviction, a read-only replica, a missing script, ...
     return std::unexpected(BackendFailure{
-      BackendFailure::Kind::refused, fmt::format("{} refused SET {}: {}", m_spec.display(), name,
+      BackendFailure::Kind::refused, fmt::format("{} refused {} {}: {}", m_spec.display(), words[0],
+                                                 words.size() > 1 ? words[1] : std::string_view(),
                                                  std::string_view(reply->str, reply->len))});
   }
-  return reply->type == REDIS_REPLY_STATUS; // "OK"; nil when the key was there
+  return reply;
+}
+
+BackendResult<bool>
+RedisBackend::put(const Key& key, std::span<const uint8_t> value)
+{
+  const std::string name = redis_key(key);
+  const std::string ttl = std::to_string(m_spec.ttl.count());
+  const std::string_view bytes(reinterpret_cast<const char*>(value.data()), value.size());
+  std::vector<std::string_view> words = {"SET", name, bytes, "NX"};
+  if (m_spec.ttl.count() > 0) {
+    words.insert(words.end(), {"EX", ttl});
+  }
+  auto reply = run(words, "writing to");
+  if (!reply) {
+    return std::unexpected(reply.error());
+  }
+  return (*reply)->type == REDIS_REPLY_STATUS; // "OK"; nil when the key was there
 }
 
 BackendResult<bool>
 RedisBackend::remove(const Key& key)
 {
-  auto connection = acquire();
-  if (!connection) {
-    return std::unexpected(connection.error());
-  }
   const std::string name = redis_key(key);
-  Command command;
-  command.add("DEL").add(name);
-  Reply reply(static_cast<redisReply*>(
-    redisCommandArgv(connection->get(), command.size(), command.words(), command.sizes())));
+  auto reply = run(std::vector<std::string_view>{"DEL", name}, "removing from");
   if (!reply) {
-    return std::unexpected(failure_of(**connection, "removing from"));
+    return std::unexpected(reply.error());
   }
-  release(std::move(*connection));
-  if (reply->type == REDIS_REPLY_ERROR) {
-    return std::unexpected(BackendFailure{
-      BackendFailure::Kind::refused, fmt::format("{} refused DEL {}: {}", m_spec.display(), name,
-                                                 std::string_view(reply->str, reply->len))});
+  return (*reply)->type == REDIS_REPLY_INTEGER && (*reply)->integer > 0;
+}
+
+BackendResult<bool>
+RedisBackend::contains(const Key& key)
+{
+  const std::string name = redis_key(key);
+  auto reply = run(std::vector<std::string_view>{"EXISTS", name}, "reading from");
+  if (!reply) {
+    return std::unexpected(reply.error());
   }
-  return reply->type == REDIS_REPLY_INTEGER && reply->integer > 0;
+  return (*reply)->type == REDIS_REPLY_INTEGER && (*reply)->integer > 0;
+}
+
+std::string
+RedisBackend::lease_key(const Key& key) const
+{
+  return fmt::format("{}:lease:{}", m_prefix, key.to_hex());
+}
+
+BackendResult<std::optional<std::string>>
+RedisBackend::take_lease(const Key& key, std::chrono::milliseconds ttl)
+{
+  const std::string name = lease_key(key);
+  std::string token;
+  {
+    std::lock_guard lock(m_mutex);
+    token = fmt::format("{:016x}{:016x}", m_random(), m_random());
+  }
+  const std::string ms = std::to_string(ttl.count());
+  auto reply =
+    run(std::vector<std::string_view>{"SET", name, token, "NX", "PX", ms}, "taking a lease on");
+  if (!reply) {
+    return std::unexpected(reply.error());
+  }
+  return (*reply)->type == REDIS_REPLY_STATUS ? std::optional(token) : std::nullopt;
+}
+
+BackendResult<bool>
+RedisBackend::renew_lease(const Key& key, const std::string& token, std::chrono::milliseconds ttl)
+{
+  // Only the holder's token extends it: a lease that expired and was taken is not ours.
+  static constexpr std::string_view k_renew =
+    "if redis.call('get', KEYS[1]) == ARGV[1] then "
+    "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+  const std::string name = lease_key(key);
+  const std::string ms = std::to_string(ttl.count());
+  auto reply = run(std::vector<std::string_view>{"EVAL", k_renew, "1", name, token, ms},
+                   "renewing a lease on");
+  if (!reply) {
+    return std::unexpected(reply.error());
+  }
+  return (*reply)->type == REDIS_REPLY_INTEGER && (*reply)->integer == 1;
+}
+
+BackendResult<void>
+RedisBackend::release_lease(const Key& key, const std::string& token)
+{
+  static constexpr std::string_view k_release =
+    "if redis.call('get', KEYS[1]) == ARGV[1] then "
+    "return redis.call('del', KEYS[1]) else return 0 end";
+  const std::string name = lease_key(key);
+  auto reply =
+    run(std::vector<std::string_view>{"EVAL", k_release, "1", name, token}, "releasing a lease on");
+  if (!reply) {
+    return std::unexpected(reply.error());
+  }
+  return {};
 }
 
 } // namespace jitcache::storage::remote

@@ -103,6 +103,99 @@ RemoteTier::remove(const Key& key)
   return *removed;
 }
 
+bool
+RemoteTier::contains(const Key& key)
+{
+  if (!m_breaker.allows()) {
+    return false;
+  }
+  auto found = m_backend->contains(key);
+  if (!found) {
+    note_failure(found.error(), "read");
+    return false;
+  }
+  note_success();
+  return *found;
+}
+
+RemoteTier::Lease
+RemoteTier::take_lease(const Key& key)
+{
+  if (read_only() || !m_breaker.allows()) {
+    return {};
+  }
+  auto taken = m_backend->take_lease(key, k_lease_ttl);
+  if (!taken) {
+    if (taken.error().kind != BackendFailure::Kind::refused) {
+      note_failure(taken.error(), "write");
+    }
+    return {};
+  }
+  note_success();
+  if (!*taken) {
+    return {Lease::Answer::held_elsewhere, {}};
+  }
+  std::lock_guard lock(m_lease_mutex);
+  m_leases[key] = **taken;
+  if (!m_renewer.joinable()) {
+    m_stopping = false;
+    m_renewer = std::thread([this] { renew_leases(); });
+  }
+  return {Lease::Answer::taken, **taken};
+}
+
+void
+RemoteTier::release_lease(const Key& key, const std::string& token)
+{
+  {
+    std::lock_guard lock(m_lease_mutex);
+    m_leases.erase(key);
+    m_lease_changed.notify_all();
+  }
+  if (m_breaker.allows()) {
+    if (auto released = m_backend->release_lease(key, token); !released) {
+      // It expires by itself within k_lease_ttl.
+      util::log_debug(released.error().message);
+    }
+  }
+}
+
+void
+RemoteTier::renew_leases()
+{
+  std::unique_lock lock(m_lease_mutex);
+  while (!m_stopping) {
+    m_lease_changed.wait_for(lock, k_lease_ttl / 3, [&] { return m_stopping; });
+    if (m_stopping) {
+      return;
+    }
+    const auto held = m_leases;
+    lock.unlock();
+    for (const auto& [key, token] : held) {
+      auto renewed = m_backend->renew_lease(key, token, k_lease_ttl);
+      if (!renewed || !*renewed) {
+        // Lost (expired while this machine was frozen, say): another machine may compile the
+        // key too, which costs time and writes the same content.
+        util::log_debug(
+          fmt::format("jitcache: remote tier {}: a lease on {} was lost", m_name, key.to_hex()));
+      }
+    }
+    lock.lock();
+  }
+}
+
+RemoteTier::~RemoteTier()
+{
+  {
+    std::lock_guard lock(m_lease_mutex);
+    m_stopping = true;
+    m_lease_changed.notify_all();
+  }
+  if (m_renewer.joinable()) {
+    m_renewer.join();
+  }
+}
+
 Expected<std::unique_ptr<Backend>>
 make_backend(const core::RemoteSpec& spec)
 {

@@ -10,9 +10,13 @@
 #include "storage/remote/backend.hpp"
 #include "storage/remote/circuit_breaker.hpp"
 
+#include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 namespace jitcache::storage::remote {
 
@@ -53,17 +57,45 @@ public:
   bool put(const Key& key, std::span<const uint8_t> value, std::string_view kind);
   // Removes the key's value unless the tier is down or read-only; returns whether it did.
   bool remove(const Key& key);
+  // Whether a value is stored under `key` (false when the tier fails or is down).
+  bool contains(const Key& key);
+
+  // Leases (backend.hpp): taken for k_lease_ttl and renewed on a background thread while
+  // held, until release_lease(). `unavailable`: the tier is down, read-only, failed, or has
+  // no leases; the caller goes on without one.
+  static constexpr std::chrono::milliseconds k_lease_ttl{10000};
+  struct Lease {
+    enum class Answer { taken, held_elsewhere, unavailable };
+    Answer answer = Answer::unavailable;
+    std::string token; // when taken
+  };
+  Lease take_lease(const Key& key);
+  void release_lease(const Key& key, const std::string& token);
 
 private:
   // Counts a failure, and warns when it opens the breaker.
   void note_failure(const BackendFailure& failure, std::string_view operation);
   void note_success();
 
+  // Renews every held lease each third of k_lease_ttl, until none is held.
+  void renew_leases();
+
   std::string m_name;
   core::RemoteSpec m_spec;
   std::unique_ptr<Backend> m_backend;
   CircuitBreaker m_breaker;
   RecordCounter m_record;
+
+  std::mutex m_lease_mutex;
+  std::condition_variable m_lease_changed;
+  std::map<Key, std::string> m_leases; // held: key -> token
+  std::thread m_renewer;
+  bool m_stopping = false;
+
+public:
+  ~RemoteTier();
+  RemoteTier(const RemoteTier&) = delete;
+  RemoteTier& operator=(const RemoteTier&) = delete;
 };
 
 // The backend a spec names; an error for a scheme this build cannot serve.

@@ -39,7 +39,11 @@ WriteQueue::run()
     m_writes.pop_front();
     m_busy = true;
     lock.unlock();
-    (void)write.tier->put(write.key, write.value.span(), write.kind);
+    if (write.lease_token.empty()) {
+      (void)write.tier->put(write.key, write.value.span(), write.kind);
+    } else {
+      write.tier->release_lease(write.key, write.lease_token);
+    }
     lock.lock();
     m_bytes -= write.value.size();
     m_busy = false;
@@ -50,9 +54,12 @@ WriteQueue::run()
 size_t
 WriteQueue::drop_all_locked()
 {
-  const size_t dropped = m_writes.size();
+  size_t dropped = 0;
   for (const auto& write : m_writes) {
-    write.tier->record(core::counter::dropped(write.tier->name()));
+    if (write.lease_token.empty()) {
+      write.tier->record(core::counter::dropped(write.tier->name()));
+      ++dropped;
+    }
     m_bytes -= write.value.size(); // a write under way keeps its share until it is made
   }
   m_writes.clear();

@@ -2,7 +2,7 @@
 // remote server. The queue is bounded in bytes: a write that would pass the bound is dropped
 // and counted (under dropped.<tier>). Before its process exits, the owner calls drain(), which
 // waits for the queue to empty, at most until a deadline; what is left then is dropped and
-// counted too.
+// counted too (a lease left unreleased expires by itself).
 //
 // Thread safety: push() and drain() may be called from several threads at once.
 #pragma once
@@ -19,11 +19,14 @@ namespace jitcache::storage::remote {
 
 class WriteQueue {
 public:
+  // A value to store; or, with a lease token, a lease to release once the writes queued
+  // before it are made, so that machines waiting on the lease find the value when it goes.
   struct Write {
     RemoteTier* tier = nullptr;
     Key key;
     std::string kind;
     Bytes value;
+    std::string lease_token;
   };
 
   explicit WriteQueue(size_t max_bytes) : m_max_bytes(max_bytes) {}

@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace jitcache::storage {
 namespace {
 
@@ -273,6 +275,56 @@ TEST(TieredStore, AFullServerRefusesWritesAndStillServesReads)
   auto found = second.get(kept.key, "kernel");
   ASSERT_TRUE(found && !found->empty());
   EXPECT_EQ(found->tier, "redis");
+}
+
+TEST(TieredStore, AMachineWaitsForTheOneThatHoldsTheLeaseThenFindsItsEntry)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  TempDir first_dir;
+  TempDir second_dir;
+  TieredStore first(config_for(first_dir, redis.url()));
+  TieredStore second(config_for(second_dir, redis.url()));
+  const Entry entry = entry_of("compiled once");
+  auto holder = std::make_unique<CompileClaim>(first.claim(entry.key, std::chrono::seconds(5)));
+  EXPECT_FALSE(holder->waited());
+  std::thread compiler([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // compiling
+    ASSERT_TRUE(first.put(entry));
+    holder.reset(); // the lease goes after the write queued before it
+  });
+  const auto start = std::chrono::steady_clock::now();
+  CompileClaim waiter = second.claim(entry.key, std::chrono::seconds(5));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  compiler.join();
+  EXPECT_TRUE(waiter.waited());
+  EXPECT_GE(waited, std::chrono::milliseconds(250));
+  EXPECT_LT(waited, std::chrono::seconds(4));
+  auto found = second.get(entry.key, "kernel");
+  ASSERT_TRUE(found && !found->empty());
+  EXPECT_EQ(found->tier, "redis");
+}
+
+TEST(TieredStore, AHolderThatDiesLetsTheNextMachineCompile)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  const Entry entry = entry_of("holder died");
+  // A holder that took the lease and died: nothing renews it.
+  remote::RedisBackend dead(core::parse_remote_specs(redis.url()).value().front());
+  ASSERT_TRUE(dead.take_lease(entry.key, std::chrono::milliseconds(500)).value());
+  TempDir dir;
+  TieredStore store(config_for(dir, redis.url()));
+  const auto start = std::chrono::steady_clock::now();
+  CompileClaim claim = store.claim(entry.key, std::chrono::seconds(10));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(claim.waited());
+  EXPECT_GE(waited, std::chrono::milliseconds(300));
+  EXPECT_LT(waited, std::chrono::seconds(3));
+  // This machine holds the lease now.
+  EXPECT_FALSE(dead.take_lease(entry.key, std::chrono::seconds(1)).value());
 }
 
 TEST(TieredStore, ABadRemoteSettingRunsWithoutRemotes)

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 namespace jitcache::storage::remote {
 namespace {
@@ -164,6 +165,38 @@ TEST(RedisBackend, AValueOfAnotherTypeUnderTheKeyIsAnError)
   // The connection stayed in step with its replies.
   auto next = backend.get(std::vector<Key>{key_of("other")});
   ASSERT_TRUE(next) << next.error().message;
+}
+
+TEST(RedisBackend, ALeaseHasOneHolderAndEndsWithItsTimeOrItsHolder)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer server;
+  ASSERT_TRUE(server.up());
+  RedisBackend first(spec_of(server.url()));
+  RedisBackend second(spec_of(server.url()));
+  const Key key = key_of("compiling");
+  auto token = first.take_lease(key, std::chrono::seconds(10));
+  ASSERT_TRUE(token && *token) << (token ? "" : token.error().message);
+  auto other = second.take_lease(key, std::chrono::seconds(10));
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(*other); // held elsewhere
+  // Only the holder's token renews or releases it.
+  EXPECT_EQ(second.renew_lease(key, "not-the-token", std::chrono::seconds(10)), false);
+  ASSERT_TRUE(second.release_lease(key, "not-the-token"));
+  EXPECT_FALSE(*second.take_lease(key, std::chrono::seconds(10)));
+  EXPECT_EQ(first.renew_lease(key, **token, std::chrono::seconds(10)), true);
+  ASSERT_TRUE(first.release_lease(key, **token));
+  auto after_release = second.take_lease(key, std::chrono::milliseconds(300));
+  ASSERT_TRUE(after_release && *after_release);
+  // A holder that dies stops renewing: its lease lapses by itself.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  auto after_expiry = first.take_lease(key, std::chrono::seconds(10));
+  ASSERT_TRUE(after_expiry && *after_expiry);
+  // Leases live beside values, under their own names.
+  EXPECT_EQ(server.cli({"EXISTS", first.lease_key(key)}), "1\n");
+  EXPECT_EQ(first.contains(key), false);
+  ASSERT_EQ(first.put(key, bytes_of("v")), true);
+  EXPECT_EQ(first.contains(key), true);
 }
 
 } // namespace
