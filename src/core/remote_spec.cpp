@@ -14,6 +14,7 @@ namespace jitcache::core {
 namespace {
 
 constexpr std::string_view k_redis = "redis://";
+constexpr std::string_view k_redis_cluster = "redis-cluster://";
 constexpr std::string_view k_redis_unix = "redis+unix://";
 constexpr std::string_view k_http = "http://";
 constexpr std::string_view k_https = "https://";
@@ -105,9 +106,45 @@ read_host_port(std::string_view text, RemoteSpec& spec, const TierErrors& fail)
   return {};
 }
 
+// HOST:PORT{,HOST:PORT}: the nodes a cluster tier first asks for the slot map.
+Expected<void>
+read_cluster_nodes(std::string_view authority, std::string_view path, RemoteSpec& spec,
+                   const TierErrors& fail)
+{
+  if (!path.empty() && path != "/") {
+    return fail("a Redis Cluster has only database 0: remove the URL's path");
+  }
+  while (true) {
+    const auto comma = authority.find(',');
+    RemoteSpec node;
+    if (auto read = read_host_port(authority.substr(0, comma), node, fail); !read) {
+      return read;
+    }
+    if (node.port == 0) {
+      return fail(fmt::format("cluster node '{}' needs a port (HOST:PORT)", node.host));
+    }
+    spec.nodes.push_back(RemoteHost{node.host, node.port});
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    authority.remove_prefix(comma + 1);
+  }
+  spec.host = spec.nodes.front().host;
+  spec.port = spec.nodes.front().port;
+  return {};
+}
+
+// Also reads each shard's URL again (RemoteSpec::for_shard): it clears what it may set.
 Expected<void>
 read_url(std::string_view url, RemoteSpec& spec, const TierErrors& fail)
 {
+  spec.user.clear();
+  spec.password.clear();
+  spec.host.clear();
+  spec.port = 0;
+  spec.database = 0;
+  spec.path.clear();
+  spec.nodes.clear();
   if (url.starts_with(k_redis_unix)) {
     spec.scheme = RemoteScheme::redis_unix;
     spec.path = std::string(url.substr(k_redis_unix.size()));
@@ -120,6 +157,9 @@ read_url(std::string_view url, RemoteSpec& spec, const TierErrors& fail)
   if (url.starts_with(k_redis)) {
     spec.scheme = RemoteScheme::redis;
     rest = url.substr(k_redis.size());
+  } else if (url.starts_with(k_redis_cluster)) {
+    spec.scheme = RemoteScheme::redis_cluster;
+    rest = url.substr(k_redis_cluster.size());
   } else if (url.starts_with(k_http)) {
     spec.scheme = RemoteScheme::http;
     rest = url.substr(k_http.size());
@@ -130,7 +170,8 @@ read_url(std::string_view url, RemoteSpec& spec, const TierErrors& fail)
     const auto scheme_end = url.find("://");
     return fail(scheme_end == std::string_view::npos
                   ? std::string("expected a URL such as redis://host:6379 or http://host/cache")
-                  : fmt::format("unknown scheme '{}' (known: redis, redis+unix, http, https)",
+                  : fmt::format("unknown scheme '{}' (known: redis, redis-cluster, redis+unix, "
+                                "http, https)",
                                 url.substr(0, scheme_end)));
   }
   const auto slash = rest.find('/');
@@ -149,6 +190,9 @@ read_url(std::string_view url, RemoteSpec& spec, const TierErrors& fail)
     }
     spec.user = std::move(*user);
     spec.password = std::move(*password);
+  }
+  if (spec.scheme == RemoteScheme::redis_cluster) {
+    return read_cluster_nodes(authority, path, spec, fail);
   }
   if (auto read = read_host_port(authority, spec, fail); !read) {
     return read;
@@ -170,6 +214,58 @@ read_url(std::string_view url, RemoteSpec& spec, const TierErrors& fail)
   return {};
 }
 
+// The text with every '*' replaced by `name`.
+std::string
+with_name(std::string_view text, std::string_view name)
+{
+  std::string out;
+  for (const char c : text) {
+    if (c == '*') {
+      out += name;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// NAME[(WEIGHT)]{,NAME[(WEIGHT)]}
+Expected<void>
+read_shards(std::string_view text, RemoteSpec& spec, const TierErrors& fail)
+{
+  while (true) {
+    const auto comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    RemoteShard shard;
+    if (const auto open = item.find('('); open != std::string_view::npos) {
+      if (!item.ends_with(')')) {
+        return fail(fmt::format("property shards: '{}' is missing its ')'", item));
+      }
+      const std::string_view weight = item.substr(open + 1, item.size() - open - 2);
+      const auto [end, ec] =
+        std::from_chars(weight.data(), weight.data() + weight.size(), shard.weight);
+      if (ec != std::errc() || end != weight.data() + weight.size() || !(shard.weight > 0) ||
+          shard.weight > 1e6) {
+        return fail(fmt::format("property shards: weight '{}' of '{}' is not a number above 0",
+                                weight, item.substr(0, open)));
+      }
+      item = item.substr(0, open);
+    }
+    if (item.empty() || item.find_first_of("*/@") != std::string_view::npos) {
+      return fail(fmt::format("property shards: '{}' is not a shard name", item));
+    }
+    shard.name = std::string(item);
+    if (std::ranges::any_of(spec.shards, [&](const auto& s) { return s.name == shard.name; })) {
+      return fail(fmt::format("property shards: '{}' is named twice", item));
+    }
+    spec.shards.push_back(std::move(shard));
+    if (comma == std::string_view::npos) {
+      return {};
+    }
+    text.remove_prefix(comma + 1);
+  }
+}
+
 Expected<void>
 read_property(std::string_view property, RemoteSpec& spec, const TierErrors& fail)
 {
@@ -177,8 +273,7 @@ read_property(std::string_view property, RemoteSpec& spec, const TierErrors& fai
   const std::string_view name = property.substr(0, equals);
   const std::string_view value =
     equals == std::string_view::npos ? std::string_view() : property.substr(equals + 1);
-  const bool is_redis =
-    spec.scheme == RemoteScheme::redis || spec.scheme == RemoteScheme::redis_unix;
+  const bool is_redis = spec.is_redis();
   const bool is_http = !is_redis;
   const auto needs_value = [&]() -> Expected<void> {
     if (equals == std::string_view::npos || value.empty()) {
@@ -213,6 +308,12 @@ read_property(std::string_view property, RemoteSpec& spec, const TierErrors& fai
   }
   if (name == "cool-off") {
     return time(spec.cool_off);
+  }
+  if (name == "shards") {
+    if (auto ok = needs_value(); !ok) {
+      return ok;
+    }
+    return read_shards(value, spec, fail);
   }
   if (is_redis && name == "prefix") {
     if (auto ok = needs_value(); !ok) {
@@ -254,9 +355,9 @@ read_property(std::string_view property, RemoteSpec& spec, const TierErrors& fai
     spec.headers.push_back(std::move(*header));
     return {};
   }
-  return fail(
-    fmt::format("unknown property '{}' (known: read-only, connect-timeout, timeout, cool-off, {})",
-                name, is_redis ? "prefix, ttl" : "layout, bearer-token-file, header"));
+  return fail(fmt::format(
+    "unknown property '{}' (known: read-only, connect-timeout, timeout, cool-off, shards, {})",
+    name, is_redis ? "prefix, ttl" : "layout, bearer-token-file, header"));
 }
 
 // The tier's text with any password in it hidden.
@@ -281,6 +382,9 @@ hidden_password(std::string_view text)
 std::string
 RemoteSpec::display() const
 {
+  if (!shards.empty()) {
+    return hidden_password(shard_url);
+  }
   const std::string port_text = port == 0 ? "" : fmt::format(":{}", port);
   const std::string user_text =
     password.empty() ? (user.empty() ? "" : user + "@") : fmt::format("{}:***@", user);
@@ -288,6 +392,13 @@ RemoteSpec::display() const
   case RemoteScheme::redis:
     return fmt::format("redis://{}{}{}{}", user_text, host, port_text,
                        database == 0 ? "" : fmt::format("/{}", database));
+  case RemoteScheme::redis_cluster: {
+    std::string nodes_text;
+    for (const auto& node : nodes) {
+      nodes_text += fmt::format("{}{}:{}", nodes_text.empty() ? "" : ",", node.host, node.port);
+    }
+    return fmt::format("redis-cluster://{}{}", user_text, nodes_text);
+  }
   case RemoteScheme::redis_unix: return fmt::format("redis+unix://{}", path);
   case RemoteScheme::http: return fmt::format("http://{}{}{}{}", user_text, host, port_text, path);
   case RemoteScheme::https:
@@ -299,7 +410,25 @@ RemoteSpec::display() const
 std::string_view
 RemoteSpec::tier() const
 {
-  return scheme == RemoteScheme::redis || scheme == RemoteScheme::redis_unix ? "redis" : "http";
+  return is_redis() ? "redis" : "http";
+}
+
+bool
+RemoteSpec::is_redis() const
+{
+  return scheme == RemoteScheme::redis || scheme == RemoteScheme::redis_cluster ||
+         scheme == RemoteScheme::redis_unix;
+}
+
+RemoteSpec
+RemoteSpec::for_shard(const RemoteShard& shard) const
+{
+  RemoteSpec one = *this;
+  one.shards.clear();
+  one.shard_url.clear();
+  // The pattern was read with each shard's name in place when the setting was parsed.
+  (void)read_url(with_name(shard_url, shard.name), one, TierErrors(0, ""));
+  return one;
 }
 
 Expected<std::vector<RemoteSpec>>
@@ -319,9 +448,12 @@ parse_remote_specs(std::string_view text)
     const TierErrors fail(++number, hidden_password(tier));
     RemoteSpec spec;
     const auto bar = tier.find('|');
-    if (auto read = read_url(tier.substr(0, bar), spec, fail); !read) {
+    // A sharded URL is read with a stand-in name here and with each shard's below.
+    if (auto read = read_url(with_name(tier.substr(0, bar), "1"), spec, fail); !read) {
       return std::unexpected(read.error());
     }
+    const std::string_view url = tier.substr(0, bar);
+    const bool has_star = url.find('*') != std::string_view::npos;
     std::string_view properties = bar == std::string_view::npos ? "" : tier.substr(bar + 1);
     while (bar != std::string_view::npos) {
       const auto next = properties.find('|');
@@ -336,6 +468,21 @@ parse_remote_specs(std::string_view text)
         break;
       }
       properties.remove_prefix(next + 1);
+    }
+    if (has_star != !spec.shards.empty()) {
+      return fail(has_star ? "'*' in the URL stands for a shard's name: add shards=NAME,..."
+                           : "property shards needs a '*' in the URL where each name goes");
+    }
+    for (const auto& shard : spec.shards) {
+      RemoteSpec one = spec;
+      const TierErrors shard_fail(number,
+                                  fmt::format("{}, shard {}", hidden_password(tier), shard.name));
+      if (auto read = read_url(with_name(url, shard.name), one, shard_fail); !read) {
+        return std::unexpected(read.error());
+      }
+    }
+    if (has_star) {
+      spec.shard_url = std::string(url);
     }
     specs.push_back(std::move(spec));
   }

@@ -4,9 +4,14 @@
 //   remote     := tier { SP tier }
 //   tier       := url { "|" property }
 //   property   := NAME [ "=" VALUE ]
-//   url        := "redis://" [ [ USER ] ":" PASSWORD "@" ] HOST [ ":" PORT ] [ "/" DB ]
+//   url        := "redis://" [ userinfo ] HOST [ ":" PORT ] [ "/" DB ]
+//               | "redis-cluster://" [ userinfo ] HOST ":" PORT { "," HOST ":" PORT }
 //               | "redis+unix://" PATH
 //               | ( "http://" | "https://" ) HOST [ ":" PORT ] [ PATH ]
+//   userinfo   := [ USER ] ":" PASSWORD "@"
+//
+// A sharded tier (property shards=NAME[(WEIGHT)],...) writes '*' in its URL where each
+// shard's name goes: redis://cache-*:6379|shards=a,b,c(2) is three servers.
 //
 // USER, PASSWORD and a header's value may be percent-encoded (%40 for '@', %20 for a space,
 // which would end the tier). Errors name the tier, by its
@@ -23,16 +28,29 @@
 
 namespace jitcache::core {
 
-enum class RemoteScheme { redis, redis_unix, http, https };
+enum class RemoteScheme { redis, redis_cluster, redis_unix, http, https };
+
+struct RemoteHost {
+  std::string host;
+  uint16_t port = 0;
+};
+
+// One shard of a sharded tier: its name replaces the URL's '*'; it receives a share of the
+// keys in proportion to its weight.
+struct RemoteShard {
+  std::string name;
+  double weight = 1.0;
+};
 
 struct RemoteSpec {
   RemoteScheme scheme = RemoteScheme::redis;
   std::string user;
   std::string password;
-  std::string host;      // redis, http(s)
-  uint16_t port = 0;     // 0: the scheme's default (6379, 80, 443)
-  uint32_t database = 0; // redis
-  std::string path;      // redis+unix: the socket; http(s): the base path ("" or "/cache")
+  std::string host;              // redis, http(s)
+  uint16_t port = 0;             // 0: the scheme's default (6379, 80, 443)
+  std::vector<RemoteHost> nodes; // redis-cluster: the nodes asked for the slot map
+  uint32_t database = 0;         // redis
+  std::string path;              // redis+unix: the socket; http(s): the base path ("" or "/cache")
 
   // Properties, all tiers.
   bool read_only = false;
@@ -47,11 +65,18 @@ struct RemoteSpec {
   Layout layout = Layout::flat; // <url>/<key>, or <url>/ac/<key>
   std::string bearer_token_file;
   std::vector<std::string> headers; // "Name: value"
+  // Sharded tiers.
+  std::vector<RemoteShard> shards; // empty: one server (or one cluster)
+  std::string shard_url;           // the URL with its '*'; see for_shard
 
   // The URL with its password hidden, for logs, statistics and errors.
   std::string display() const;
   // The name statistics count this tier under: its scheme ("redis", "http").
   std::string_view tier() const;
+  bool is_redis() const;
+  // One shard's own spec: this one with the shard's name in place of '*', and no shards.
+  // REQUIRES: `shard` is one of `shards`.
+  RemoteSpec for_shard(const RemoteShard& shard) const;
 };
 
 // Parses the whole `remote` setting; an empty text is no remote.

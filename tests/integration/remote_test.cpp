@@ -2,6 +2,7 @@
 // directory each) sharing one real Redis, and the faults a shared server brings. Every run
 // checks its results against the interpreter.
 #include "support/cli_runner.hpp"
+#include "support/redis_cluster.hpp"
 #include "support/redis_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -146,6 +147,29 @@ TEST(Remote, ADeadOrFrozenServerNeverBreaksARun)
   ASSERT_EQ(stuck.exit_code, 0) << stuck.err;
   EXPECT_GT(stuck.totals["compiles"].get<int>(), 0);
   EXPECT_NE(stuck.err.find("remote tier redis is not used for"), std::string::npos) << stuck.err;
+}
+
+TEST(Remote, AClusterServesTheFleetAndAKilledNodeNeverBreaksARun)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisCluster cluster;
+  ASSERT_TRUE(cluster.ready());
+  const std::string url = cluster.url() + "|timeout=300ms";
+  TempDir machines[3];
+  const Start first = start_machine(machines[0], url);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_GT(first.totals["compiles"].get<int>(), 0);
+  const Start second = start_machine(machines[1], url);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.totals["compiles"].get<int>(), 0);
+  EXPECT_GE(second.totals["remote_hits"].get<int>(), 1);
+  for (size_t i = 0; i < RedisCluster::k_masters; ++i) {
+    EXPECT_NE(cluster.node(i).cli({"DBSIZE"}), "0\n") << "node " << i << " holds nothing";
+  }
+
+  cluster.node(1).process().signal(SIGKILL);
+  const Start after_kill = start_machine(machines[2], url);
+  ASSERT_EQ(after_kill.exit_code, 0) << after_kill.err; // --check passed
 }
 
 } // namespace

@@ -1,23 +1,19 @@
-// RedisBackend: a remote tier on one Redis server (TCP or a Unix socket), through hiredis.
+// RedisBackend: a remote tier on Redis (a server, a Unix socket, or a Redis Cluster),
+// through hiredis; redis_router.hpp sends each command to the server that holds its key.
 //
 // A value lives under "<prefix>:<key in hex>"; the prefix defaults to "jitcache<entry format
 // version>", so tiers of different formats never read each other's values. A put is
 // `SET ... NX` (with `EX <ttl>` when a ttl is set); a multi-key get sends every GET before
-// reading any reply (one round trip). Connections are opened on first use with the tier's
-// connect timeout, authenticated and pointed at its database, and kept in a small pool; one
-// that fails is closed, and the next operation opens another.
+// reading any reply (one round trip per server).
 #pragma once
 
 #include "core/remote_spec.hpp"
 #include "storage/remote/backend.hpp"
+#include "storage/remote/redis_router.hpp"
 
 #include <memory>
 #include <mutex>
 #include <random>
-#include <vector>
-
-struct redisContext;
-struct redisReply;
 
 namespace jitcache::storage::remote {
 
@@ -44,27 +40,15 @@ public:
   std::string lease_key(const Key& key) const;
 
 private:
-  struct ContextDeleter {
-    void operator()(redisContext* context) const;
-  };
-  using Connection = std::unique_ptr<redisContext, ContextDeleter>;
-  struct ReplyDeleter {
-    void operator()(redisReply* reply) const;
-  };
-  using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-  // Runs one command on a pooled connection; an error reply is a refusal.
-  BackendResult<Reply> run(std::span<const std::string_view> words, std::string_view doing);
-  BackendResult<Connection> acquire();
-  void release(Connection connection);
-  // The failure the connection's last error is, naming the server.
-  BackendFailure failure_of(const redisContext& context, std::string_view doing) const;
+  // Runs one command about the Redis key `name`; an error reply is a refusal.
+  BackendResult<RedisReply> run(const RedisCommand& command, const std::string& name,
+                                std::string_view doing);
 
   core::RemoteSpec m_spec;
   std::string m_prefix;
-  std::mutex m_mutex;
-  std::vector<Connection> m_idle;                   // connections no operation is using
-  std::mt19937_64 m_random{std::random_device{}()}; // lease tokens; guarded by m_mutex
+  std::unique_ptr<RedisRouter> m_router;
+  std::mutex m_random_mutex;
+  std::mt19937_64 m_random{std::random_device{}()}; // lease tokens; guarded by m_random_mutex
 };
 
 } // namespace jitcache::storage::remote

@@ -2,6 +2,7 @@
 
 #include "core/counters.hpp"
 #include "storage/remote/redis_backend.hpp"
+#include "storage/remote/sharded_backend.hpp"
 #include "util/log.hpp"
 
 #include <fmt/format.h>
@@ -199,8 +200,21 @@ RemoteTier::~RemoteTier()
 Expected<std::unique_ptr<Backend>>
 make_backend(const core::RemoteSpec& spec)
 {
+  if (!spec.shards.empty()) {
+    std::vector<ShardedBackend::Shard> shards;
+    shards.reserve(spec.shards.size());
+    for (const auto& shard : spec.shards) {
+      auto backend = make_backend(spec.for_shard(shard));
+      if (!backend) {
+        return std::unexpected(backend.error());
+      }
+      shards.push_back({shard, std::move(*backend)});
+    }
+    return std::make_unique<ShardedBackend>(std::move(shards));
+  }
   switch (spec.scheme) {
   case core::RemoteScheme::redis:
+  case core::RemoteScheme::redis_cluster:
   case core::RemoteScheme::redis_unix: return std::make_unique<RedisBackend>(spec);
   case core::RemoteScheme::http:
   case core::RemoteScheme::https: break;

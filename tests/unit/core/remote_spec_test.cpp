@@ -77,16 +77,16 @@ TEST(RemoteSpec, ErrorsNameTheTierAndWhatIsWrongButNeverThePassword)
             "remote tier 2 (redis://b:http): port 'http' is not a number from 1 to 65535");
   EXPECT_EQ(error_of("memcached://a"),
             "remote tier 1 (memcached://a): unknown scheme 'memcached' (known: redis, "
-            "redis+unix, http, https)");
+            "redis-cluster, redis+unix, http, https)");
   EXPECT_EQ(error_of("redis://u:secret@a|timeout=soon"),
             "remote tier 1 (redis://u:***@a|timeout=soon): property timeout: 'soon' is not a "
             "duration such as 50ms or 2s");
   EXPECT_EQ(error_of("redis://a|layout=bazel"),
             "remote tier 1 (redis://a|layout=bazel): unknown property 'layout' (known: "
-            "read-only, connect-timeout, timeout, cool-off, prefix, ttl)");
+            "read-only, connect-timeout, timeout, cool-off, shards, prefix, ttl)");
   EXPECT_EQ(error_of("http://a|prefix=x"),
             "remote tier 1 (http://a|prefix=x): unknown property 'prefix' (known: read-only, "
-            "connect-timeout, timeout, cool-off, layout, bearer-token-file, header)");
+            "connect-timeout, timeout, cool-off, shards, layout, bearer-token-file, header)");
   EXPECT_NE(error_of("redis://a||read-only").find("an empty property"), std::string::npos);
   EXPECT_NE(error_of("redis://a|read-only=yes").find("takes no value"), std::string::npos);
   EXPECT_NE(error_of("redis://a|ttl=1500ms").find("whole number of seconds"), std::string::npos);
@@ -95,6 +95,58 @@ TEST(RemoteSpec, ErrorsNameTheTierAndWhatIsWrongButNeverThePassword)
   EXPECT_NE(error_of("redis://:pa%zzss@a").find("two hex digits"), std::string::npos);
   EXPECT_NE(error_of("cache:6379").find("expected a URL"), std::string::npos);
   EXPECT_NE(error_of("redis://").find("no host"), std::string::npos);
+}
+
+TEST(RemoteSpec, ReadsAClusterAsItsNodes)
+{
+  auto specs = parsed("redis-cluster://:pw@n1:7000,n2:7001,[::1]:7002|timeout=300ms");
+  ASSERT_EQ(specs.size(), 1u);
+  const RemoteSpec& cluster = specs[0];
+  EXPECT_EQ(cluster.scheme, RemoteScheme::redis_cluster);
+  ASSERT_EQ(cluster.nodes.size(), 3u);
+  EXPECT_EQ(cluster.nodes[1].host, "n2");
+  EXPECT_EQ(cluster.nodes[1].port, 7001);
+  EXPECT_EQ(cluster.nodes[2].host, "::1");
+  EXPECT_EQ(cluster.password, "pw");
+  EXPECT_EQ(cluster.tier(), "redis");
+  EXPECT_EQ(cluster.display(), "redis-cluster://:***@n1:7000,n2:7001,::1:7002");
+  EXPECT_EQ(error_of("redis-cluster://n1:7000,n2"),
+            "remote tier 1 (redis-cluster://n1:7000,n2): cluster node 'n2' needs a port "
+            "(HOST:PORT)");
+  EXPECT_NE(error_of("redis-cluster://n1:7000/3").find("only database 0"), std::string::npos);
+}
+
+TEST(RemoteSpec, ReadsShardsAndTheirWeights)
+{
+  auto specs = parsed("redis://cache-*:6379|shards=a,b(2),c(0.5)|read-only");
+  ASSERT_EQ(specs.size(), 1u);
+  ASSERT_EQ(specs[0].shards.size(), 3u);
+  EXPECT_EQ(specs[0].shards[1].name, "b");
+  EXPECT_EQ(specs[0].shards[1].weight, 2.0);
+  EXPECT_EQ(specs[0].shards[2].weight, 0.5);
+  const RemoteSpec b = specs[0].for_shard(specs[0].shards[1]);
+  EXPECT_EQ(b.host, "cache-b");
+  EXPECT_EQ(b.port, 6379);
+  EXPECT_TRUE(b.read_only);
+  EXPECT_TRUE(b.shards.empty());
+  const auto http = parsed("http://web/*/cache|shards=x,y");
+  EXPECT_EQ(http[0].for_shard(http[0].shards[0]).path, "/x/cache");
+  const auto ports = parsed("redis://:pw@127.0.0.1:*|shards=6379,6380");
+  EXPECT_EQ(ports[0].display(), "redis://:***@127.0.0.1:*");
+  EXPECT_EQ(ports[0].for_shard(ports[0].shards[1]).port, 6380);
+  EXPECT_EQ(ports[0].for_shard(ports[0].shards[1]).password, "pw");
+  EXPECT_EQ(error_of("redis://h:*|shards=6379,web"),
+            "remote tier 1 (redis://h:*|shards=6379,web, shard web): port 'web' is not a number "
+            "from 1 to 65535");
+
+  EXPECT_EQ(error_of("redis://cache-*"),
+            "remote tier 1 (redis://cache-*): '*' in the URL stands for a shard's name: add "
+            "shards=NAME,...");
+  EXPECT_NE(error_of("redis://a|shards=x,y").find("needs a '*' in the URL"), std::string::npos);
+  EXPECT_NE(error_of("redis://*|shards=x,x").find("'x' is named twice"), std::string::npos);
+  EXPECT_NE(error_of("redis://*|shards=x(0)").find("weight '0' of 'x'"), std::string::npos);
+  EXPECT_NE(error_of("redis://*|shards=x(2").find("missing its ')'"), std::string::npos);
+  EXPECT_NE(error_of("redis://*|shards=x,,y").find("'' is not a shard name"), std::string::npos);
 }
 
 } // namespace
