@@ -9,13 +9,14 @@ packages=(
   lld # links the jitcache command with its warm start's code together (cmake/JitcacheWarmPathOrder.cmake)
   libsodium-dev libxxhash-dev libzstd-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libhiredis-dev # the Redis remote tier (linked from its static archive)
+  libcurl4-openssl-dev # the HTTP remote tier (its headers; libcurl.so.4 is loaded only when used)
 )
 if [[ $profile == test ]]; then
   packages+=(
     googletest libgtest-dev libgmock-dev libbenchmark-dev
     clang-16 libclang-rt-16-dev clang-format-16 clang-tidy-16
     ccache # the benchmark that compares warm starts with ccache
-    redis-server redis-tools # the remote tier's tests start their own servers
+    redis-server redis-tools nginx-light # the remote tiers' tests start their own servers
   )
 fi
 

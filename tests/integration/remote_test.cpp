@@ -2,9 +2,11 @@
 // directory each) sharing one real Redis, and the faults a shared server brings. Every run
 // checks its results against the interpreter.
 #include "support/cli_runner.hpp"
+#include "support/nginx_server.hpp"
 #include "support/redis_cluster.hpp"
 #include "support/redis_server.hpp"
 #include "support/temp_dir.hpp"
+#include "support/truncating_http_server.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -170,6 +172,43 @@ TEST(Remote, AClusterServesTheFleetAndAKilledNodeNeverBreaksARun)
   cluster.node(1).process().signal(SIGKILL);
   const Start after_kill = start_machine(machines[2], url);
   ASSERT_EQ(after_kill.exit_code, 0) << after_kill.err; // --check passed
+}
+
+TEST(Remote, AnHttpCacheServesTheFleet)
+{
+  JITCACHE_REQUIRE_PROGRAM("nginx");
+  NginxServer nginx;
+  ASSERT_TRUE(nginx.up());
+  for (const std::string layout : {"flat", "bazel"}) {
+    const std::string url = nginx.url() + "/" + layout + "|layout=" + layout;
+    TempDir machines[3];
+    const Start first = start_machine(machines[0], url);
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    EXPECT_GT(first.totals["compiles"].get<int>(), 0);
+    for (int i = 1; i < 3; ++i) {
+      const Start next = start_machine(machines[i], url);
+      ASSERT_EQ(next.exit_code, 0) << next.err; // --check passed
+      EXPECT_EQ(next.totals["compiles"].get<int>(), 0) << layout << ", machine " << i;
+      EXPECT_GE(next.totals["remote_hits"].get<int>(), 1) << layout << ", machine " << i;
+    }
+  }
+}
+
+TEST(Remote, AnHttpCacheAnswering500Or404OrCutShortNeverBreaksARun)
+{
+  JITCACHE_REQUIRE_PROGRAM("nginx");
+  NginxServer nginx;
+  ASSERT_TRUE(nginx.up());
+  TruncatingHttpServer truncating;
+  // An empty directory answers 404 to everything, and its writes go nowhere (no DAV).
+  for (const std::string& url :
+       {nginx.url("fail500"), nginx.url("nothing-here"), truncating.url()}) {
+    TempDir machine;
+    const Start start = start_machine(machine, url);
+    ASSERT_EQ(start.exit_code, 0) << url << ": " << start.err; // --check passed
+    EXPECT_GT(start.totals["compiles"].get<int>(), 0) << url;
+    EXPECT_EQ(start.totals["remote_hits"].get<int>(), 0) << url;
+  }
 }
 
 } // namespace

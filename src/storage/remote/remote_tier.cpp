@@ -1,6 +1,7 @@
 #include "storage/remote/remote_tier.hpp"
 
 #include "core/counters.hpp"
+#include "storage/remote/http_backend.hpp"
 #include "storage/remote/redis_backend.hpp"
 #include "storage/remote/sharded_backend.hpp"
 #include "util/log.hpp"
@@ -219,8 +220,11 @@ make_backend(const core::RemoteSpec& spec)
   case core::RemoteScheme::http:
   case core::RemoteScheme::https: break;
   }
-  return make_error(ErrorCode::unsupported,
-                    fmt::format("{}: HTTP tiers are not built yet; only Redis is", spec.display()));
+  auto http = HttpBackend::open(spec);
+  if (!http) {
+    return std::unexpected(http.error());
+  }
+  return std::unique_ptr<Backend>(std::move(*http));
 }
 
 } // namespace jitcache::storage::remote

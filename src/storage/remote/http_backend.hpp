@@ -1,0 +1,62 @@
+// HttpBackend: a remote tier on a plain HTTP cache (nginx with WebDAV, bazel-remote, any
+// server that answers GET, PUT, HEAD and DELETE on a path), through libcurl (curl_library.hpp).
+//
+// A value lives at <url>/<key in hex> (layout flat) or <url>/ac/<key in hex> (layout bazel).
+// 200 is a value and 404 an absent one; a body cut short, a connection that fails and any
+// other status are failures: 401 and 403 are refusals (the credentials), the rest errors. A
+// put asks with HEAD first and skips a value already there (values are content-addressed). A
+// get of several keys runs its requests at once, over up to k_connections connections, which
+// stay open for the next call.
+//
+// Thread safety: every method may be called from several threads at once.
+#pragma once
+
+#include "core/remote_spec.hpp"
+#include "storage/remote/backend.hpp"
+#include "storage/remote/curl_library.hpp"
+
+#include <memory>
+#include <mutex>
+
+namespace jitcache::storage::remote {
+
+class HttpBackend final : public Backend {
+public:
+  // Loads libcurl and reads the bearer token's file; an error names what is missing.
+  static Expected<std::unique_ptr<HttpBackend>> open(core::RemoteSpec spec);
+  ~HttpBackend() override;
+  HttpBackend(const HttpBackend&) = delete;
+  HttpBackend& operator=(const HttpBackend&) = delete;
+
+  BackendResult<std::vector<std::optional<Bytes>>> get(std::span<const Key> keys) override;
+  BackendResult<bool> put(const Key& key, std::span<const uint8_t> value) override;
+  BackendResult<bool> remove(const Key& key) override;
+  BackendResult<bool> contains(const Key& key) override;
+
+  // Where a key's value lives.
+  std::string url_of(const Key& key) const;
+
+  // Requests of one get that run at once.
+  static constexpr long k_connections = 8;
+
+private:
+  struct Transfer;
+  struct Session;
+  HttpBackend(core::RemoteSpec spec, const CurlLibrary& curl, std::string bearer_token);
+
+  // Runs the transfers at once on a pooled session; each records its own outcome.
+  void perform(std::span<Transfer> transfers);
+  // The failure a transfer that did not end in one of `expected` statuses is.
+  BackendFailure failure_of(const Transfer& transfer, std::string_view doing) const;
+  std::unique_ptr<Session> acquire();
+  void release(std::unique_ptr<Session> session);
+
+  core::RemoteSpec m_spec;
+  const CurlLibrary& m_curl;
+  std::string m_base; // scheme://host[:port]/path[/ac]
+  struct curl_slist* m_headers = nullptr;
+  std::mutex m_mutex;
+  std::vector<std::unique_ptr<Session>> m_idle; // sessions no call is using
+};
+
+} // namespace jitcache::storage::remote
