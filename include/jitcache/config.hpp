@@ -25,6 +25,8 @@ struct Config {
   LogLevel log_level = LogLevel::warning;
   std::string cxx = "c++";                    // the reference JIT's compiler command
   std::string cxxflags = "-O2 -fPIC -shared"; // its flags, split at white space
+  std::string compiler_check = "mtime";       // how keys identify the compiler: mtime,
+                                              // content or string:VALUE
   uint32_t compile_timeout_s = 300;           // a compile running longer is stopped
   uint32_t compile_jobs = 0;                  // kernels compiled at once; 0: one per core
   uint32_t recompile_limit = 8;               // recompiles per function before run-only

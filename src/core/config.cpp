@@ -146,6 +146,18 @@ definitions()
        return {};
      },
      [](const Config& config) { return config.cxx; }},
+    {{"compiler_check", "JITCACHE_COMPILER_CHECK", "mtime",
+      "How keys identify the compiler: mtime (path, size, modification time), content (a "
+      "hash of its binaries) or string:VALUE."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       const bool named = text.starts_with("string:") && text.size() > 7;
+       if (text != "mtime" && text != "content" && !named) {
+         return expected_error("expected mtime, content or string:VALUE");
+       }
+       config.compiler_check = std::string(text);
+       return {};
+     },
+     [](const Config& config) { return config.compiler_check; }},
     {{"cxxflags", "JITCACHE_CXXFLAGS", "-O2 -fPIC -shared",
       "Flags for the reference JIT's compiler."},
      [](Config& config, std::string_view text) -> Expected<void> {

@@ -1,6 +1,7 @@
 #include "jit/build/toolchain.hpp"
 
 #include "util/files.hpp"
+#include "util/hashing.hpp"
 #include "util/subprocess.hpp"
 
 #include <fmt/format.h>
@@ -95,7 +96,7 @@ namespace {
 // The probe key of a command: every word that names an executable, with its size and
 // modification time (a wrapper such as "ccache c++" is probed through both words).
 KeyBuilder
-version_probe(const std::vector<std::string>& command)
+version_probe(const std::vector<std::string>& command, bool with_content)
 {
   std::vector<std::string> files;
   for (size_t i = 0; i < command.size(); ++i) {
@@ -114,7 +115,42 @@ version_probe(const std::vector<std::string>& command)
   builder.add_string("artifact", "compiler-version");
   builder.add_strings("command", command);
   builder.add_strings("files", files);
+  if (with_content) {
+    builder.add_string("content", "blake2b");
+  }
   return builder;
+}
+
+// The BLAKE2b digest of the compiler's binaries: the driver and, when the driver is GCC's,
+// the cc1plus it runs (where the C++ compiler proper lives).
+Expected<std::string>
+binaries_digest(const std::vector<std::string>& command, std::chrono::milliseconds timeout)
+{
+  std::vector<std::string> files = {command[0]};
+  auto asked = command;
+  asked.emplace_back("-print-prog-name=cc1plus");
+  util::ProcessOptions options;
+  options.timeout = timeout;
+  if (auto answer = util::run_process(asked, options); answer && answer->exit_code == 0) {
+    std::string path = answer->stdout_text;
+    while (!path.empty() && (path.back() == '\n' || path.back() == ' ')) {
+      path.pop_back();
+    }
+    if (path.starts_with('/') && ::access(path.c_str(), R_OK) == 0) {
+      files.push_back(path); // clang answers with the bare name: it is its own cc1plus
+    }
+  }
+  std::string digests;
+  for (const auto& file : files) {
+    auto bytes = util::read_file(file);
+    if (!bytes) {
+      return make_error(ErrorCode::io, fmt::format("compiler_check=content cannot read {}: {}",
+                                                   file, bytes.error().message));
+    }
+    digests += to_hex(util::blake2b_256(*bytes));
+  }
+  return to_hex(
+    util::blake2b_256(std::span(reinterpret_cast<const uint8_t*>(digests.data()), digests.size())));
 }
 
 // NAME=value of each variable of k_compiler_environment that is set, in the list's order.
@@ -134,7 +170,8 @@ compiler_environment()
 
 Expected<Toolchain>
 Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
-                  std::chrono::milliseconds timeout, VersionCache* versions)
+                  std::chrono::milliseconds timeout, VersionCache* versions,
+                  std::string_view compiler_check)
 {
   Toolchain toolchain;
   toolchain.m_timeout = timeout;
@@ -157,20 +194,41 @@ Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
     int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
   toolchain.m_identity.environment = compiler_environment();
 
-  const auto probe = version_probe(command);
+  toolchain.m_identity.command = std::move(command);
+  toolchain.m_identity.check = std::string(compiler_check);
+  toolchain.set_target();
+  if (compiler_check.starts_with("string:")) {
+    return toolchain; // the user's string names the compiler: nothing to run or read
+  }
+  if (auto probed = toolchain.probe_compiler(versions); !probed) {
+    return std::unexpected(probed.error());
+  }
+  return toolchain;
+}
+
+Expected<void>
+Toolchain::probe_compiler(VersionCache* versions)
+{
+  const auto& command = m_identity.command;
+  const bool with_content = m_identity.check == "content";
+  const auto probe = version_probe(command, with_content);
   const Key probe_key = probe.build();
   if (versions) {
     if (auto known = versions->find(probe_key)) {
-      toolchain.m_identity.command = std::move(command);
-      toolchain.m_identity.version = std::move(*known);
-      toolchain.set_target();
-      return toolchain;
+      const Blob* version = known->find_blob("version");
+      const Blob* content = known->find_blob("content");
+      if (version && (!with_content || content)) {
+        m_identity.version = std::string(version->data.view());
+        m_identity.content = content ? std::string(content->data.view()) : std::string();
+        return {};
+      }
     }
   }
+  const std::string cxx = fmt::format("{}", fmt::join(command, " "));
   auto version_command = command;
   version_command.emplace_back("--version");
   util::ProcessOptions options;
-  options.timeout = timeout;
+  options.timeout = m_timeout;
   auto version = util::run_process(version_command, options);
   if (!version) {
     return make_error(ErrorCode::not_found,
@@ -183,18 +241,26 @@ Toolchain::detect(std::string_view cxx, std::string_view cxxflags,
                   version->timed_out ? "timed out" : fmt::format("exit {}", version->exit_code),
                   version->stderr_text));
   }
-  toolchain.m_identity.command = std::move(command);
-  toolchain.m_identity.version = version->stdout_text;
-  toolchain.set_target();
+  m_identity.version = version->stdout_text;
+  if (with_content) {
+    auto digest = binaries_digest(command, m_timeout);
+    if (!digest) {
+      return std::unexpected(digest.error());
+    }
+    m_identity.content = std::move(*digest);
+  }
   if (versions) {
     Entry entry;
     entry.kind = std::string(k_toolchain_kind);
     entry.key = probe_key;
     entry.details = probe.details();
-    entry.blobs = {Blob{"version", Bytes::copy_of(toolchain.m_identity.version)}};
+    entry.blobs = {Blob{"version", Bytes::copy_of(m_identity.version)}};
+    if (with_content) {
+      entry.blobs.push_back(Blob{"content", Bytes::copy_of(m_identity.content)});
+    }
     versions->remember(probe_key, entry);
   }
-  return toolchain;
+  return {};
 }
 
 void
@@ -268,11 +334,22 @@ Toolchain::run(const std::vector<std::string>& arguments,
 void
 Toolchain::add_to_key(KeyBuilder& builder) const
 {
-  builder.add_strings("toolchain.command", m_identity.command)
-    .add_string("toolchain.version", m_identity.version)
-    .add_uint("toolchain.size", m_identity.binary_size)
-    .add_int("toolchain.mtime_ns", m_identity.binary_mtime_ns)
-    .add_strings("cxxflags", m_flags)
+  if (m_identity.check == "mtime") {
+    builder.add_strings("toolchain.command", m_identity.command)
+      .add_string("toolchain.version", m_identity.version)
+      .add_uint("toolchain.size", m_identity.binary_size)
+      .add_int("toolchain.mtime_ns", m_identity.binary_mtime_ns);
+  } else {
+    // No path: a compiler installed under another prefix is the same compiler.
+    auto names = m_identity.command;
+    names[0] = std::filesystem::path(names[0]).filename().string();
+    builder.add_strings("toolchain.command", names).add_string("toolchain.check", m_identity.check);
+    if (m_identity.check == "content") {
+      builder.add_string("toolchain.version", m_identity.version)
+        .add_string("toolchain.content", m_identity.content);
+    }
+  }
+  builder.add_strings("cxxflags", m_flags)
     .add_string("target.architecture", m_target.architecture)
     .add_string("target.cpu_features", m_target.cpu_features);
   // Only when one is set, so that keys made without any stay what they were.

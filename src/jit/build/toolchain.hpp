@@ -2,10 +2,16 @@
 //
 // `cxx` is a command of one or more words ("c++", "ccache c++"); its first word is resolved
 // through PATH. `cxxflags` is split at white space (no shell quoting). The identity, which
-// enters every kernel key, is the resolved path, the `--version` output, the size and
-// modification time of the compiler binary, and the environment variables that change what it
-// produces (include and program paths). The target is the architecture, plus the CPU's
-// feature list when the flags tune code for this host (-march=native and the like).
+// enters every kernel key, depends on `compiler_check` (docs/configuration.md):
+//   mtime      the resolved path, the `--version` output, the size and modification time of
+//              the compiler binary;
+//   content    the command's program names (not their paths), the `--version` output and a
+//              hash of the compiler's binaries (the driver and, for GCC, cc1plus), so copies
+//              of one compiler installed under different prefixes share entries;
+//   string:V   the program names and V, which the user promises names the compiler;
+// and in every case the environment variables that change what it produces (include and
+// program paths). The target is the architecture, plus the CPU's feature list when the flags
+// tune code for this host (-march=native and the like).
 #pragma once
 
 #include <jitcache/entry.hpp>
@@ -28,9 +34,11 @@ inline constexpr std::string_view k_toolchain_kind = "toolchain";
 
 struct ToolchainIdentity {
   std::vector<std::string> command; // cxx's words, the first one as an absolute path
-  std::string version;              // what `command --version` printed
+  std::string check = "mtime";      // compiler_check
+  std::string version;              // what `command --version` printed (not for string:)
   uint64_t binary_size = 0;
   int64_t binary_mtime_ns = 0;
+  std::string content; // compiler_check=content: the binaries' BLAKE2b digest, in hex
   // NAME=value of each set variable, among those the compiler reads, that can change what it
   // produces (k_compiler_environment): another include path can put another header in a kernel.
   std::vector<std::string> environment;
@@ -57,14 +65,15 @@ struct CompileOutcome {
   uint64_t milliseconds = 0;
 };
 
-// Remembers a compiler's `--version` output under a probe key made from the identity of its
-// files (each word of the command that names an executable: path, size, modification time),
-// so that a process need not run the compiler to learn its version. ccache calls this
-// compiler_check=mtime: replacing or touching a compiler changes the probe.
+// Remembers a compiler's `--version` output (blob "version") and, for compiler_check=content,
+// its binaries' digest (blob "content") under a probe key made from the identity of its files
+// (each word of the command that names an executable: path, size, modification time), so
+// that a process need not run or read the compiler to learn them. Replacing or touching a
+// compiler changes the probe. The probe is this machine's: it never leaves the local store.
 class VersionCache {
 public:
   virtual ~VersionCache() = default;
-  virtual std::optional<std::string> find(const Key& probe) = 0;
+  virtual std::optional<Entry> find(const Key& probe) = 0;
   virtual void remember(const Key& probe, const Entry& entry) = 0;
 };
 
@@ -73,9 +82,11 @@ public:
   // Resolves the compiler and computes its identity: the version from `versions` when it
   // knows this compiler, else by running `--version` (and telling `versions`). Fails with a
   // message naming the command when it cannot be found or does not answer.
+  // REQUIRES: compiler_check is mtime, content or string:VALUE (the config checks it).
   static Expected<Toolchain> detect(std::string_view cxx, std::string_view cxxflags,
                                     std::chrono::milliseconds timeout,
-                                    VersionCache* versions = nullptr);
+                                    VersionCache* versions = nullptr,
+                                    std::string_view compiler_check = "mtime");
 
   const ToolchainIdentity&
   identity() const
@@ -116,6 +127,8 @@ public:
 
 private:
   void set_target();
+  // Runs `--version` (and for content, reads the binaries) unless `versions` knows them.
+  Expected<void> probe_compiler(VersionCache* versions);
   Expected<CompileOutcome> run(const std::vector<std::string>& arguments,
                                const std::filesystem::path& working_directory) const;
 

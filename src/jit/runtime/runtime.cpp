@@ -103,16 +103,14 @@ public:
   explicit StoreVersionCache(storage::local::LocalStore& store) : m_store(store) {}
   // (The local store only: a compiler's version is this machine's.)
 
-  std::optional<std::string>
+  std::optional<Entry>
   find(const Key& probe) override
   {
     auto entries = m_store.get(probe, k_toolchain_kind);
-    const Blob* version =
-      entries && !entries->empty() ? entries->front().find_blob("version") : nullptr;
-    if (!version) {
+    if (!entries || entries->empty()) {
       return std::nullopt;
     }
-    return std::string(version->data.view());
+    return std::move(entries->front());
   }
 
   void
@@ -151,9 +149,10 @@ Runtime::toolchain()
     if (m_store) {
       versions.emplace(m_store->local());
     }
-    m_toolchain = Toolchain::detect(m_options.config.cxx, m_options.config.cxxflags,
-                                    std::chrono::seconds(m_options.config.compile_timeout_s),
-                                    versions ? &*versions : nullptr);
+    m_toolchain =
+      Toolchain::detect(m_options.config.cxx, m_options.config.cxxflags,
+                        std::chrono::seconds(m_options.config.compile_timeout_s),
+                        versions ? &*versions : nullptr, m_options.config.compiler_check);
   }
   if (!*m_toolchain) {
     return std::unexpected(m_toolchain->error());

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <optional>
 
 #include <dlfcn.h>
@@ -193,4 +195,112 @@ TEST(Toolchain, SplitsWords)
   EXPECT_FALSE(tunes_for_host({"-O2", "-march=x86-64-v3"}));
 }
 
+} // namespace jitcache::jit
+
+namespace jitcache::jit {
+namespace {
+
+std::filesystem::path
+real_compiler()
+{
+  return std::filesystem::canonical(
+    Toolchain::detect("c++", "-O2", k_timeout).value().identity().command[0]);
+}
+
+// The real compiler as `dir/<sub>/c++`, installed at another path (a GCC driver finds its
+// cc1plus only from its own prefix, so a link stands for a second install).
+std::filesystem::path
+link_to_compiler(const TempDir& dir, const std::string& sub)
+{
+  const auto link = dir / sub / "c++";
+  std::filesystem::create_directories(link.parent_path());
+  std::filesystem::create_symlink(real_compiler(), link);
+  return link;
+}
+
+// A copy of the compiler driver, one byte longer when `altered` (another build).
+std::filesystem::path
+copy_of_compiler(const TempDir& dir, const std::string& sub, bool altered)
+{
+  const auto copy = dir / sub / "c++";
+  std::filesystem::create_directories(copy.parent_path());
+  std::filesystem::copy_file(real_compiler(), copy);
+  if (altered) {
+    std::ofstream(copy, std::ios::app) << '\0';
+  }
+  return copy;
+}
+
+TEST(Toolchain, CompilerCheckDecidesWhatIdentifiesTheCompiler)
+{
+  TempDir dir;
+  const auto a = link_to_compiler(dir, "a");
+  const auto b = link_to_compiler(dir, "b");
+  const auto altered = copy_of_compiler(dir, "c", true);
+  const auto detect = [&](const std::filesystem::path& cxx, std::string_view check) {
+    return Toolchain::detect(cxx.string(), "-O2 -fPIC -shared", k_timeout, nullptr, check).value();
+  };
+  // mtime: two installs of one compiler at different paths do not share.
+  EXPECT_NE(key_of(detect(a, "mtime")), key_of(detect(b, "mtime")));
+  // content: they do, and another binary does not.
+  const auto content_a = detect(a, "content");
+  EXPECT_EQ(content_a.identity().content.size(), 64u);
+  EXPECT_EQ(key_of(content_a), key_of(detect(b, "content")));
+  EXPECT_NE(key_of(content_a), key_of(detect(altered, "content")));
+  // string: the value is the identity; nothing is run to learn a version.
+  const auto pinned = detect(a, "string:gcc-12");
+  EXPECT_TRUE(pinned.identity().version.empty());
+  EXPECT_EQ(key_of(pinned), key_of(detect(altered, "string:gcc-12")));
+  EXPECT_NE(key_of(pinned), key_of(detect(a, "string:gcc-13")));
+  EXPECT_NE(key_of(pinned), key_of(content_a));
+  // The copies compile.
+  const auto source = dir / "k.cpp";
+  ASSERT_TRUE(
+    util::write_file_atomic(source, std::string_view("extern \"C\" int f() { return 1; }\n")));
+  EXPECT_TRUE(content_a.compile(source, dir / "k.so").value().succeeded);
+}
+
+// The content digest is remembered with the version, under the binaries' path, size and
+// modification time: a second start reads nothing.
+TEST(Toolchain, TheContentDigestIsRememberedWithTheVersion)
+{
+  class MemoryVersions final : public VersionCache {
+  public:
+    std::optional<Entry>
+    find(const Key& probe) override
+    {
+      ++finds;
+      auto it = entries.find(probe);
+      return it == entries.end() ? std::nullopt : std::optional(it->second);
+    }
+    void
+    remember(const Key& probe, const Entry& entry) override
+    {
+      entries[probe] = entry;
+    }
+    std::map<Key, Entry> entries;
+    int finds = 0;
+  };
+  TempDir dir;
+  const auto a = copy_of_compiler(dir, "a", false);
+  MemoryVersions versions;
+  const auto first = Toolchain::detect(a.string(), "-O2", k_timeout, &versions, "content").value();
+  ASSERT_EQ(versions.entries.size(), 1u);
+  EXPECT_NE(versions.entries.begin()->second.find_blob("content"), nullptr);
+  // Another byte at the end, the size and modification time kept: a digest read again would
+  // differ, so an unchanged one shows the remembered digest was used.
+  const auto mtime = std::filesystem::last_write_time(a);
+  {
+    std::fstream file(a, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(-1, std::ios::end);
+    file.put('\x5a');
+  }
+  std::filesystem::last_write_time(a, mtime);
+  const auto second = Toolchain::detect(a.string(), "-O2", k_timeout, &versions, "content");
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->identity().content, first.identity().content);
+  EXPECT_EQ(key_of(*second), key_of(first));
+}
+
+} // namespace
 } // namespace jitcache::jit
