@@ -326,6 +326,31 @@ TieredStore::put(const Entry& entry)
   return stored;
 }
 
+std::vector<TieredStore::Pushed>
+TieredStore::push(std::span<const Entry> variants)
+{
+  std::vector<uint8_t> value;
+  for (const auto& variant : variants) {
+    auto form = remote_form(variant);
+    auto bytes = form ? core::encode_entry(*form, m_config.compression_level)
+                      : Expected<std::vector<uint8_t>>(make_error(ErrorCode::not_found, ""));
+    if (!bytes) {
+      continue; // a loadable file trimmed meanwhile, or a field the format cannot hold
+    }
+    value.insert(value.end(), bytes->begin(), bytes->end());
+  }
+  std::vector<Pushed> outcomes;
+  for (const auto& tier : m_remotes) {
+    if (tier->read_only()) {
+      continue;
+    }
+    outcomes.push_back(
+      {tier.get(), value.empty() ? remote::RemoteTier::Written::not_written
+                                 : tier->put(variants.front().key, value, variants.front().kind)});
+  }
+  return outcomes;
+}
+
 Expected<bool>
 TieredStore::remove(const Key& key)
 {

@@ -107,6 +107,15 @@ public:
   // statistics: what a process does before it exits. Returns the writes given up.
   size_t flush();
 
+  // Uploads `variants` (a key's entries, as the local store keeps them) to every writable
+  // remote tier now, without the queue, as one value. Returns each writable tier's outcome.
+  // REQUIRES: !variants.empty(), all of one key.
+  struct Pushed {
+    const remote::RemoteTier* tier;
+    remote::RemoteTier::Written written;
+  };
+  std::vector<Pushed> push(std::span<const Entry> variants);
+
   // The right to compile `key`, waiting at most `timeout` for another holder (a process on
   // this machine, or a machine that holds the key's lease) to store it. Never fails: without
   // a local cache or a remote tier that gives leases, or once the wait runs out, the claim

@@ -26,6 +26,7 @@ void add_put_command(CLI::App&, const GlobalOptions&, Command&);
 void add_get_command(CLI::App&, const GlobalOptions&, Command&);
 void add_run_command(CLI::App&, const GlobalOptions&, Command&);
 void add_pgo_command(CLI::App&, const GlobalOptions&, Command&);
+void add_remote_command(CLI::App&, const GlobalOptions&, Command&);
 } // namespace jitcache::cli
 
 namespace {
@@ -86,6 +87,7 @@ const std::array k_commands = {
   CommandRegistrar{"get", jitcache::cli::add_get_command},
   CommandRegistrar{"run", jitcache::cli::add_run_command},
   CommandRegistrar{"pgo", jitcache::cli::add_pgo_command},
+  CommandRegistrar{"remote", jitcache::cli::add_remote_command},
 };
 
 // The first word on the command line that is not an option (nor --cache-dir's value): the

@@ -32,4 +32,10 @@ Backend::release_lease(const Key& /*key*/, const std::string& /*token*/)
   return no_leases();
 }
 
+BackendResult<std::vector<std::string>>
+Backend::advice()
+{
+  return std::vector<std::string>{};
+}
+
 } // namespace jitcache::storage::remote

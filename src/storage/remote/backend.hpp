@@ -61,6 +61,10 @@ public:
   virtual BackendResult<bool> renew_lease(const Key& key, const std::string& token,
                                           std::chrono::milliseconds ttl);
   virtual BackendResult<void> release_lease(const Key& key, const std::string& token);
+
+  // What in the servers' own settings does not suit a cache, one sentence each, for
+  // `jitcache remote check`; empty when all is well or the backend cannot tell.
+  virtual BackendResult<std::vector<std::string>> advice();
 };
 
 } // namespace jitcache::storage::remote

@@ -115,6 +115,54 @@ RedisBackend::contains(const Key& key)
   return (*reply)->type == REDIS_REPLY_INTEGER && (*reply)->integer > 0;
 }
 
+BackendResult<std::vector<std::string>>
+RedisBackend::advice()
+{
+  auto servers = m_router->servers();
+  if (!servers) {
+    return std::unexpected(servers.error());
+  }
+  std::vector<std::string> advice;
+  for (RedisNode* server : *servers) {
+    const std::vector<RedisCommand> commands = {{"CONFIG", "GET", "maxmemory"},
+                                                {"CONFIG", "GET", "maxmemory-policy"}};
+    auto replies = server->pipeline(commands, "reading the settings of");
+    if (!replies) {
+      return std::unexpected(replies.error());
+    }
+    std::vector<std::string> values;
+    for (const auto& reply : *replies) {
+      if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+          reply->element[1]->type != REDIS_REPLY_STRING) {
+        advice.push_back(fmt::format("{}: cannot read its settings ({}); check maxmemory and "
+                                     "maxmemory-policy yourself",
+                                     server->address(), describe(*reply)));
+        break;
+      }
+      values.emplace_back(reply->element[1]->str, reply->element[1]->len);
+    }
+    if (values.size() != 2) {
+      continue;
+    }
+    if (values[0] == "0") {
+      advice.push_back(fmt::format(
+        "{}: maxmemory is not set, so it grows until the machine runs out of memory; set "
+        "maxmemory and maxmemory-policy allkeys-lru{}",
+        server->address(), m_spec.ttl.count() > 0 ? "" : " (or give the tier a ttl)"));
+    }
+    if (values[1] == "noeviction") {
+      advice.push_back(fmt::format("{}: maxmemory-policy is noeviction, so once full it refuses "
+                                   "every write; use allkeys-lru",
+                                   server->address()));
+    } else if (values[1].starts_with("volatile-") && m_spec.ttl.count() == 0) {
+      advice.push_back(fmt::format("{}: maxmemory-policy {} evicts only keys with an expiry, and "
+                                   "this tier sets none (no ttl); use allkeys-lru",
+                                   server->address(), values[1]));
+    }
+  }
+  return advice;
+}
+
 std::string
 RedisBackend::lease_key(const Key& key) const
 {

@@ -34,6 +34,9 @@ public:
   BackendResult<bool> renew_lease(const Key& key, const std::string& token,
                                   std::chrono::milliseconds ttl) override;
   BackendResult<void> release_lease(const Key& key, const std::string& token) override;
+  // Warns, per server, when maxmemory is unset (it grows until the machine runs out) or the
+  // policy cannot make room for new values (noeviction, or volatile-* without a ttl).
+  BackendResult<std::vector<std::string>> advice() override;
 
   // The name a key's value, and its lease, have on the server.
   std::string redis_key(const Key& key) const;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace jitcache::storage::remote {
@@ -193,6 +194,22 @@ RedisClusterRouter::follow_redirect(const RedisReply& reply, const RedisCommand&
   }
   return cluster_error(fmt::format("{} {}: more than {} redirects for one command", doing,
                                    m_spec.display(), k_max_redirects));
+}
+
+BackendResult<std::vector<RedisNode*>>
+RedisClusterRouter::servers()
+{
+  if (auto refreshed = refresh_slots(); !refreshed) {
+    return std::unexpected(refreshed.error());
+  }
+  std::lock_guard lock(m_mutex);
+  std::vector<RedisNode*> masters;
+  for (RedisNode* node : m_slots) {
+    if (node != nullptr && std::find(masters.begin(), masters.end(), node) == masters.end()) {
+      masters.push_back(node);
+    }
+  }
+  return masters;
 }
 
 BackendResult<std::vector<RedisReply>>

@@ -23,6 +23,7 @@ public:
   BackendResult<std::vector<RedisReply>> run(std::span<const RedisCommand> commands,
                                              std::span<const std::string> keys,
                                              std::string_view doing) override;
+  BackendResult<std::vector<RedisNode*>> servers() override;
 
   // Redirects followed for one command before it fails: a map that keeps changing under it.
   static constexpr int k_max_redirects = 5;

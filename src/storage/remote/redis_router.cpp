@@ -24,6 +24,12 @@ public:
     return m_node.pipeline(commands, doing);
   }
 
+  BackendResult<std::vector<RedisNode*>>
+  servers() override
+  {
+    return std::vector<RedisNode*>{&m_node};
+  }
+
 private:
   RedisNode m_node;
 };

@@ -26,6 +26,9 @@ public:
   virtual BackendResult<std::vector<RedisReply>> run(std::span<const RedisCommand> commands,
                                                      std::span<const std::string> keys,
                                                      std::string_view doing) = 0;
+
+  // Every server that holds keys: the one server, or each master of the cluster.
+  virtual BackendResult<std::vector<RedisNode*>> servers() = 0;
 };
 
 // The router for `spec`: a cluster's for redis-cluster://, else one server's.

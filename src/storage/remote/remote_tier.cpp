@@ -67,27 +67,28 @@ RemoteTier::get(std::span<const Key> keys)
   return std::move(*values);
 }
 
-bool
+RemoteTier::Written
 RemoteTier::put(const Key& key, std::span<const uint8_t> value, std::string_view kind)
 {
   if (read_only()) {
-    return false;
+    return Written::not_written;
   }
   if (!m_breaker.allows()) {
     record(core::counter::dropped(m_name));
-    return false;
+    return Written::not_written;
   }
   auto stored = m_backend->put(key, value);
   if (!stored) {
     note_failure(stored.error(), "write");
-    return false;
+    return Written::not_written;
   }
   note_success();
-  if (*stored) {
-    record(core::counter::write(m_name, kind));
-    record(core::counter::written_to(m_name), value.size());
+  if (!*stored) {
+    return Written::already_there;
   }
-  return true;
+  record(core::counter::write(m_name, kind));
+  record(core::counter::written_to(m_name), value.size());
+  return Written::stored;
 }
 
 bool

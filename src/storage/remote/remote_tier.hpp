@@ -53,8 +53,9 @@ public:
   // is counted, and hits and misses are for the caller to count once it has checked them).
   std::vector<std::optional<Bytes>> get(std::span<const Key> keys);
   // Stores `value` unless the tier is down or read-only; counts the write (under `kind`) or
-  // the failure. Returns whether the value is now on the tier.
-  bool put(const Key& key, std::span<const uint8_t> value, std::string_view kind);
+  // the failure.
+  enum class Written { stored, already_there, not_written };
+  Written put(const Key& key, std::span<const uint8_t> value, std::string_view kind);
   // Removes the key's value unless the tier is down or read-only; returns whether it did.
   bool remove(const Key& key);
   // Whether a value is stored under `key` (false when the tier fails or is down).

@@ -104,4 +104,18 @@ ShardedBackend::release_lease(const Key& key, const std::string& token)
   return backend_of(key).release_lease(key, token);
 }
 
+BackendResult<std::vector<std::string>>
+ShardedBackend::advice()
+{
+  std::vector<std::string> all;
+  for (const auto& shard : m_shards) {
+    auto advice = shard.backend->advice();
+    if (!advice) {
+      return std::unexpected(advice.error());
+    }
+    all.insert(all.end(), advice->begin(), advice->end());
+  }
+  return all;
+}
+
 } // namespace jitcache::storage::remote

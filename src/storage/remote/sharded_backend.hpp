@@ -37,6 +37,8 @@ public:
   BackendResult<bool> renew_lease(const Key& key, const std::string& token,
                                   std::chrono::milliseconds ttl) override;
   BackendResult<void> release_lease(const Key& key, const std::string& token) override;
+  // Every shard's advice.
+  BackendResult<std::vector<std::string>> advice() override;
 
   // The rendezvous choice on its own, for tests: the index in `shards` that holds `key`.
   static size_t choose(std::span<const core::RemoteShard> shards, const Key& key);
