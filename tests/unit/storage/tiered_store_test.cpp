@@ -242,6 +242,34 @@ TEST(TieredStore, ADeadOrFrozenServerCostsTimeNeverALookupOrAPut)
   EXPECT_EQ(counter(store, core::counter::skipped("redis")), 4u);
 }
 
+TEST(TieredStore, ARestartedServerIsUsedAgainAfterTheCoolOff)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  TempDir dir;
+  TieredStore store(config_for(dir, redis.url() + "|cool-off=300ms"));
+  redis.process().stop();
+  for (int i = 0; i < 4; ++i) { // three errors open the breaker; the fourth is skipped
+    auto missing = store.get(entry_of("down" + std::to_string(i)).key, "kernel");
+    ASSERT_TRUE(missing);
+  }
+  EXPECT_EQ(counter(store, core::counter::failed("redis", "read")), 3u);
+  EXPECT_EQ(counter(store, core::counter::skipped("redis")), 1u);
+
+  redis.restart();
+  ASSERT_TRUE(redis.up());
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  ASSERT_TRUE(store.put(entry_of("after")));
+  store.flush();
+  EXPECT_EQ(counter(store, core::counter::write("redis", "kernel")), 1u);
+  TempDir other_dir;
+  TieredStore other(config_for(other_dir, redis.url()));
+  auto found = other.get(entry_of("after").key, "kernel");
+  ASSERT_TRUE(found && !found->empty());
+  EXPECT_EQ(found->tier, "redis");
+}
+
 TEST(TieredStore, AFullServerRefusesWritesAndStillServesReads)
 {
   JITCACHE_REQUIRE_PROGRAM("redis-server");
