@@ -13,7 +13,7 @@
 // Arg 0 is transformer_block, 1 is deep_mlp.
 #include "bench_dir.hpp"
 #include "graph_library.hpp"
-#include "util/subprocess.hpp"
+#include "process_timing.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -24,63 +24,16 @@
 
 namespace {
 
+using jitcache::bench::program_name;
+using jitcache::bench::report;
 using jitcache::bench::ScratchDir;
-
-const std::vector<std::string> k_programs = {"transformer_block", "deep_mlp"};
-
-std::string
-program_path(int64_t index)
-{
-  return std::string(JITCACHE_SOURCE_DIR) + "/examples/" +
-         k_programs.at(static_cast<size_t>(index)) + ".jc";
-}
-
-// Runs a process once; returns its wall time in seconds, or a negative value on failure.
-double
-timed_process(const std::vector<std::string>& argv,
-              const std::map<std::string, std::optional<std::string>>& env, std::string* failure)
-{
-  jitcache::util::ProcessOptions options;
-  options.environment = env;
-  options.environment["JITCACHE_LOG"] = "error";
-  options.timeout = std::chrono::minutes(10);
-  const auto start = std::chrono::steady_clock::now();
-  auto result = jitcache::util::run_process(argv, options);
-  const double seconds =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!result || result->exit_code != 0) {
-    *failure = result ? result->stderr_text : result.error().message;
-    return -1;
-  }
-  return seconds;
-}
-
-// Runs `jitcache run` once.
-double
-timed_run(const std::vector<std::string>& extra,
-          const std::map<std::string, std::optional<std::string>>& env, int64_t program,
-          std::string* failure)
-{
-  std::vector<std::string> argv = {JITCACHE_CLI_PATH, "run", program_path(program), "--repeat",
-                                   "0"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  return timed_process(argv, env, failure);
-}
-
-void
-report(benchmark::State& state, double seconds, const std::string& failure)
-{
-  if (seconds < 0) {
-    state.SkipWithError(failure.c_str());
-    return;
-  }
-  state.SetIterationTime(seconds);
-}
+using jitcache::bench::timed_process;
+using jitcache::bench::timed_run;
 
 void
 ColdStart_baseline(benchmark::State& state)
 {
-  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  state.SetLabel(program_name(state.range(0)));
   ScratchDir scratch("cold-start");
   int round = 0;
   std::string failure;
@@ -94,7 +47,7 @@ ColdStart_baseline(benchmark::State& state)
 void
 ColdStart_warm(benchmark::State& state)
 {
-  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  state.SetLabel(program_name(state.range(0)));
   ScratchDir scratch("warm-start");
   const auto cache = scratch.path().string();
   std::string failure;
@@ -110,7 +63,7 @@ ColdStart_warm(benchmark::State& state)
 void
 CcacheWarm_baseline(benchmark::State& state)
 {
-  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  state.SetLabel(program_name(state.range(0)));
   ScratchDir scratch("ccache");
   const std::map<std::string, std::optional<std::string>> env = {
     {"JITCACHE_CXX", "ccache c++"},
@@ -153,7 +106,7 @@ load_library_command(const std::filesystem::path& cache)
 void
 WarmProcess_baseline(benchmark::State& state)
 {
-  state.SetLabel(k_programs.at(static_cast<size_t>(state.range(0))));
+  state.SetLabel(program_name(state.range(0)));
   ScratchDir scratch("warm-process-baseline");
   const auto cache = scratch.path() / "cache";
   std::string failure;

@@ -18,6 +18,8 @@ public:
 
   static Bytes adopt(std::vector<uint8_t>&& buffer);
   static Bytes adopt(std::unique_ptr<uint8_t[]> buffer, size_t size);
+  // A view of `data`, which `owner` keeps alive (a client library's reply, say): no copy.
+  static Bytes view_of(std::shared_ptr<const void> owner, std::span<const uint8_t> data);
   static Bytes copy_of(std::span<const uint8_t> data);
   static Bytes copy_of(std::string_view text);
 

@@ -30,10 +30,37 @@ profile_of(const Entry& entry)
 
 } // namespace
 
+namespace {
+
+Entry
+profile_entry(const KeyBuilder& builder, const Profile& profile)
+{
+  Entry entry;
+  entry.kind = std::string(k_profile_kind);
+  entry.key = builder.build();
+  entry.details = builder.details();
+  entry.blobs = {Blob{"profile", Bytes::copy_of(profile.to_text())}};
+  entry.created_ms = util::now_ms();
+  entry.producer = fmt::format("jitcache {}", version());
+  return entry;
+}
+
+} // namespace
+
 std::optional<Profile>
 ProfileStore::load(std::string_view function, std::string_view graph)
 {
-  auto entries = m_store.get(profile_key(function, graph).build(), k_profile_kind);
+  const auto builder = profile_key(function, graph);
+  auto entries = m_store.get(builder.build(), k_profile_kind);
+  if (entries && entries->empty() && !m_store.remotes().empty() &&
+      m_store.local().access() == storage::local::Access::read_write) {
+    // No tier has one. Most functions never learn a profile: remember locally that none was
+    // found, as an empty profile, so that later starts do not ask the remote tiers (and
+    // connect to them, or load their client library) on every start.
+    (void)m_store.local().put(
+      profile_entry(builder, Profile{std::string(function), std::string(graph), {}}));
+    return std::nullopt;
+  }
   if (!entries || entries->empty() || entries->front().kind != k_profile_kind) {
     return std::nullopt;
   }
@@ -54,15 +81,7 @@ ProfileStore::save(const Profile& profile)
       return {}; // nothing new
     }
   }
-  const auto builder = profile_key(profile.function, profile.graph);
-  Entry entry;
-  entry.kind = std::string(k_profile_kind);
-  entry.key = builder.build();
-  entry.details = builder.details();
-  entry.blobs = {Blob{"profile", Bytes::copy_of(merged.to_text())}};
-  entry.created_ms = util::now_ms();
-  entry.producer = fmt::format("jitcache {}", version());
-  return m_store.put(entry);
+  return m_store.put(profile_entry(profile_key(profile.function, profile.graph), merged));
 }
 
 Expected<std::vector<std::pair<Key, Profile>>>
@@ -73,8 +92,10 @@ ProfileStore::stored(std::string_view function)
   auto visited = m_store.local().for_each_key([&](const Key& key) {
     auto records = m_store.local().inspect(key);
     if (records && !records->empty() && records->front().entry.kind == k_profile_kind) {
+      // An empty profile only remembers that none was found (see load()).
       if (auto profile = profile_of(records->front().entry);
-          profile && (function.empty() || profile->function == function)) {
+          profile && profile->dynamic.any() &&
+          (function.empty() || profile->function == function)) {
         found.emplace_back(key, std::move(*profile));
       }
     }

@@ -28,6 +28,16 @@ Bytes::adopt(std::unique_ptr<uint8_t[]> buffer, size_t size)
 }
 
 Bytes
+Bytes::view_of(std::shared_ptr<const void> owner, std::span<const uint8_t> data)
+{
+  Bytes bytes;
+  bytes.m_data = data.data();
+  bytes.m_size = data.size();
+  bytes.m_owner = std::move(owner);
+  return bytes;
+}
+
+Bytes
 Bytes::copy_of(std::span<const uint8_t> data)
 {
   return adopt(std::vector<uint8_t>(data.begin(), data.end()));

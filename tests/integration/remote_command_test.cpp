@@ -2,6 +2,7 @@
 #include "support/cli_runner.hpp"
 #include "support/nginx_server.hpp"
 #include "support/redis_server.hpp"
+#include "support/require_program.hpp"
 #include "support/temp_dir.hpp"
 
 #include <fmt/format.h>

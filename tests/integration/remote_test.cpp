@@ -5,6 +5,7 @@
 #include "support/nginx_server.hpp"
 #include "support/redis_cluster.hpp"
 #include "support/redis_server.hpp"
+#include "support/require_program.hpp"
 #include "support/temp_dir.hpp"
 #include "support/truncating_http_server.hpp"
 
@@ -192,6 +193,29 @@ TEST(Remote, AnHttpCacheServesTheFleet)
       EXPECT_GE(next.totals["remote_hits"].get<int>(), 1) << layout << ", machine " << i;
     }
   }
+}
+
+// libcurl (and the thirty libraries it brings) is loaded by the first HTTP request, not by
+// configuring an HTTP tier: a start that the local cache serves does not pay for it.
+TEST(Remote, OnlyAStartThatAsksAnHttpTierLoadsLibcurl)
+{
+  JITCACHE_REQUIRE_PROGRAM("nginx");
+  NginxServer nginx;
+  ASSERT_TRUE(nginx.up());
+  TempDir machine;
+  const auto loads_libcurl = [&] {
+    util::ProcessOptions options;
+    options.environment["JITCACHE_REMOTE"] = nginx.url();
+    options.environment["LD_DEBUG"] = "libs";
+    options.timeout = std::chrono::seconds(240);
+    auto result =
+      run_cli({"run", k_program.string(), "--cache-dir", machine.path().string(), "--repeat", "0"},
+              options);
+    EXPECT_EQ(result.exit_code, 0);
+    return result.err.find("libcurl") != std::string::npos;
+  };
+  EXPECT_TRUE(loads_libcurl());  // cold: the tier is asked, and written to
+  EXPECT_FALSE(loads_libcurl()); // warm: the local cache answers
 }
 
 TEST(Remote, AnHttpCacheAnswering500Or404OrCutShortNeverBreaksARun)

@@ -1,11 +1,9 @@
-// Real servers for tests (redis-server, nginx), started on a free loopback port and stopped
-// with the test. A server whose program is not installed skips the test, except under
-// CI=true, where it fails it: the suite must not pass by testing less.
+// Real servers for tests and benchmarks (redis-server, nginx), started on a free loopback
+// port and stopped with their owner. require_program.hpp says what a test does when one is
+// not installed.
 #pragma once
 
 #include "support/temp_dir.hpp"
-
-#include <gtest/gtest.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -75,19 +73,6 @@ find_program(const std::string& program)
   }
   return {};
 }
-
-// Skips the test when `program` is missing, or fails it under CI=true. Use as
-// `if (!require_program("redis-server")) return;` (GTEST_SKIP returns from the test itself).
-#define JITCACHE_REQUIRE_PROGRAM(program)                                                          \
-  do {                                                                                             \
-    if (::jitcache::testing::find_program(program).empty()) {                                      \
-      const char* ci = std::getenv("CI");                                                          \
-      if (ci && std::string(ci) == "true") {                                                       \
-        FAIL() << program << " is not installed (bash scripts/install-deps.sh test installs it)";  \
-      }                                                                                            \
-      GTEST_SKIP() << program << " is not installed";                                              \
-    }                                                                                              \
-  } while (false)
 
 // A server process: started with its arguments, considered up once its port accepts
 // connections, stopped (and waited for) when destroyed.

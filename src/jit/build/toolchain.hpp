@@ -69,7 +69,8 @@ struct CompileOutcome {
 // its binaries' digest (blob "content") under a probe key made from the identity of its files
 // (each word of the command that names an executable: path, size, modification time), so
 // that a process need not run or read the compiler to learn them. Replacing or touching a
-// compiler changes the probe. The probe is this machine's: it never leaves the local store.
+// compiler changes the probe. The runtime shares probes through the remote tiers only under
+// compiler_check=mtime, which trusts path, size and modification time on every machine.
 class VersionCache {
 public:
   virtual ~VersionCache() = default;

@@ -96,12 +96,14 @@ load_checked_file(const storage::local::LoadableFile& file, const Key& graph_key
   return loaded;
 }
 
-// Compiler versions remembered in the local store (kind "toolchain"), so that a warm start
-// does not run the compiler at all.
+// Compiler versions remembered in the cache (kind "toolchain"), so that a warm start does
+// not run the compiler at all. With compiler_check=mtime they are shared through the remote
+// tiers too: that mode trusts a compiler's path, size and modification time to name it on
+// every machine, and a fresh machine then learns its version in one lookup instead of a
+// process. A content digest stays on the machine that computed it (the local store).
 class StoreVersionCache final : public VersionCache {
 public:
-  explicit StoreVersionCache(storage::local::LocalStore& store) : m_store(store) {}
-  // (The local store only: a compiler's version is this machine's.)
+  explicit StoreVersionCache(Store& store) : m_store(store) {}
 
   std::optional<Entry>
   find(const Key& probe) override
@@ -110,7 +112,7 @@ public:
     if (!entries || entries->empty()) {
       return std::nullopt;
     }
-    return std::move(entries->front());
+    return entries->front();
   }
 
   void
@@ -122,7 +124,7 @@ public:
   }
 
 private:
-  storage::local::LocalStore& m_store;
+  Store& m_store;
 };
 
 } // namespace
@@ -147,7 +149,8 @@ Runtime::toolchain()
   if (!m_toolchain) {
     std::optional<StoreVersionCache> versions;
     if (m_store) {
-      versions.emplace(m_store->local());
+      const bool shared = m_options.config.compiler_check == "mtime";
+      versions.emplace(shared ? static_cast<Store&>(*m_store) : m_store->local());
     }
     m_toolchain =
       Toolchain::detect(m_options.config.cxx, m_options.config.cxxflags,

@@ -87,11 +87,6 @@ base_of(const core::RemoteSpec& spec)
 Expected<std::unique_ptr<HttpBackend>>
 HttpBackend::open(core::RemoteSpec spec)
 {
-  auto curl = CurlLibrary::load();
-  if (!curl) {
-    return make_error(curl.error().code,
-                      fmt::format("{}: {}", spec.display(), curl.error().message));
-  }
   std::string token;
   if (!spec.bearer_token_file.empty()) {
     auto text = util::read_file(spec.bearer_token_file);
@@ -110,28 +105,47 @@ HttpBackend::open(core::RemoteSpec spec)
                                     spec.display(), spec.bearer_token_file));
     }
   }
-  return std::unique_ptr<HttpBackend>(new HttpBackend(std::move(spec), **curl, std::move(token)));
+  return std::unique_ptr<HttpBackend>(new HttpBackend(std::move(spec), std::move(token)));
 }
 
-HttpBackend::HttpBackend(core::RemoteSpec spec, const CurlLibrary& curl, std::string bearer_token)
-  : m_spec(std::move(spec)), m_curl(curl), m_base(base_of(m_spec))
+HttpBackend::HttpBackend(core::RemoteSpec spec, std::string bearer_token)
+  : m_spec(std::move(spec)), m_bearer_token(std::move(bearer_token)), m_base(base_of(m_spec))
 {
-  // No "Expect: 100-continue" before a put's body: it costs a round trip, or a second's wait
-  // on servers that do not answer it.
-  m_headers = m_curl.slist_append(m_headers, "Expect:");
-  if (!bearer_token.empty()) {
-    m_headers =
-      m_curl.slist_append(m_headers, fmt::format("Authorization: Bearer {}", bearer_token).c_str());
-  }
-  for (const auto& header : m_spec.headers) {
-    m_headers = m_curl.slist_append(m_headers, header.c_str());
-  }
 }
 
 HttpBackend::~HttpBackend()
 {
   m_idle.clear();
-  m_curl.slist_free_all(m_headers);
+  if (m_curl) {
+    m_curl->slist_free_all(m_headers);
+  }
+}
+
+BackendResult<void>
+HttpBackend::load_curl()
+{
+  std::call_once(m_load_once, [this] {
+    auto curl = CurlLibrary::load();
+    if (!curl) {
+      m_load_error = fmt::format("{}: {}", m_spec.display(), curl.error().message);
+      return;
+    }
+    m_curl = *curl;
+    // No "Expect: 100-continue" before a put's body: it costs a round trip, or a second's
+    // wait on servers that do not answer it.
+    m_headers = m_curl->slist_append(m_headers, "Expect:");
+    if (!m_bearer_token.empty()) {
+      m_headers = m_curl->slist_append(
+        m_headers, fmt::format("Authorization: Bearer {}", m_bearer_token).c_str());
+    }
+    for (const auto& header : m_spec.headers) {
+      m_headers = m_curl->slist_append(m_headers, header.c_str());
+    }
+  });
+  if (!m_curl) {
+    return std::unexpected(BackendFailure{BackendFailure::Kind::error, m_load_error});
+  }
+  return {};
 }
 
 std::string
@@ -151,7 +165,7 @@ HttpBackend::acquire()
       return session;
     }
   }
-  return std::make_unique<Session>(m_curl);
+  return std::make_unique<Session>(*m_curl);
 }
 
 void
@@ -161,73 +175,79 @@ HttpBackend::release(std::unique_ptr<Session> session)
   m_idle.push_back(std::move(session));
 }
 
-void
+BackendResult<void>
 HttpBackend::perform(std::span<Transfer> transfers)
 {
+  if (auto loaded = load_curl(); !loaded) {
+    return loaded;
+  }
   auto session = acquire();
   while (session->handles.size() < transfers.size()) {
-    session->handles.push_back(m_curl.easy_init());
+    session->handles.push_back(m_curl->easy_init());
   }
   const long timeout_ms = static_cast<long>((m_spec.connect_timeout + m_spec.timeout).count());
   for (size_t i = 0; i < transfers.size(); ++i) {
     Transfer& transfer = transfers[i];
     CURL* easy = session->handles[i];
-    m_curl.easy_reset(easy);
-    transfer.curl = &m_curl;
+    m_curl->easy_reset(easy);
+    transfer.curl = m_curl;
     transfer.easy = easy;
-    m_curl.easy_setopt(easy, CURLOPT_URL, transfer.url.c_str());
-    m_curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    m_curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-                       static_cast<long>(m_spec.connect_timeout.count()));
-    m_curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-    m_curl.easy_setopt(easy, CURLOPT_HTTPHEADER, m_headers);
-    m_curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error.data());
-    m_curl.easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
-    m_curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::receive);
-    m_curl.easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+    m_curl->easy_setopt(easy, CURLOPT_URL, transfer.url.c_str());
+    m_curl->easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    m_curl->easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                        static_cast<long>(m_spec.connect_timeout.count()));
+    m_curl->easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    m_curl->easy_setopt(easy, CURLOPT_HTTPHEADER, m_headers);
+    m_curl->easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error.data());
+    m_curl->easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+    m_curl->easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::receive);
+    m_curl->easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
     if (!m_spec.user.empty() || !m_spec.password.empty()) {
-      m_curl.easy_setopt(easy, CURLOPT_USERNAME, m_spec.user.c_str());
-      m_curl.easy_setopt(easy, CURLOPT_PASSWORD, m_spec.password.c_str());
+      m_curl->easy_setopt(easy, CURLOPT_USERNAME, m_spec.user.c_str());
+      m_curl->easy_setopt(easy, CURLOPT_PASSWORD, m_spec.password.c_str());
     }
     switch (transfer.method) {
     case Transfer::Method::get: break;
-    case Transfer::Method::head: m_curl.easy_setopt(easy, CURLOPT_NOBODY, 1L); break;
+    case Transfer::Method::head: m_curl->easy_setopt(easy, CURLOPT_NOBODY, 1L); break;
     case Transfer::Method::put:
-      m_curl.easy_setopt(easy, CURLOPT_UPLOAD, 1L);
-      m_curl.easy_setopt(easy, CURLOPT_READFUNCTION, &Transfer::send);
-      m_curl.easy_setopt(easy, CURLOPT_READDATA, &transfer);
-      m_curl.easy_setopt(easy, CURLOPT_INFILESIZE_LARGE,
-                         static_cast<curl_off_t>(transfer.body.size()));
+      m_curl->easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+      m_curl->easy_setopt(easy, CURLOPT_READFUNCTION, &Transfer::send);
+      m_curl->easy_setopt(easy, CURLOPT_READDATA, &transfer);
+      m_curl->easy_setopt(easy, CURLOPT_INFILESIZE_LARGE,
+                          static_cast<curl_off_t>(transfer.body.size()));
       break;
-    case Transfer::Method::remove: m_curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE"); break;
+    case Transfer::Method::remove:
+      m_curl->easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE");
+      break;
     }
-    m_curl.multi_add_handle(session->multi, easy);
+    m_curl->multi_add_handle(session->multi, easy);
   }
   // Every transfer has a deadline (CURLOPT_TIMEOUT_MS), so this loop ends.
   int running = 1;
   while (running > 0) {
-    if (m_curl.multi_perform(session->multi, &running) != CURLM_OK) {
+    if (m_curl->multi_perform(session->multi, &running) != CURLM_OK) {
       break;
     }
     if (running > 0) {
-      m_curl.multi_poll(session->multi, nullptr, 0, 100, nullptr);
+      m_curl->multi_poll(session->multi, nullptr, 0, 100, nullptr);
     }
   }
   int left = 0;
-  while (CURLMsg* message = m_curl.multi_info_read(session->multi, &left)) {
+  while (CURLMsg* message = m_curl->multi_info_read(session->multi, &left)) {
     if (message->msg != CURLMSG_DONE) {
       continue;
     }
     Transfer* transfer = nullptr;
-    m_curl.easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
+    m_curl->easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
     transfer->done = true;
     transfer->result = message->data.result;
-    m_curl.easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &transfer->status);
+    m_curl->easy_getinfo(message->easy_handle, CURLINFO_RESPONSE_CODE, &transfer->status);
   }
   for (size_t i = 0; i < transfers.size(); ++i) {
-    m_curl.multi_remove_handle(session->multi, session->handles[i]);
+    m_curl->multi_remove_handle(session->multi, session->handles[i]);
   }
   release(std::move(session));
+  return {};
 }
 
 BackendFailure
@@ -240,7 +260,7 @@ HttpBackend::failure_of(const Transfer& transfer, std::string_view doing) const
   if (transfer.result != CURLE_OK) {
     const bool timed_out = transfer.result == CURLE_OPERATION_TIMEDOUT;
     const std::string detail =
-      transfer.error[0] != '\0' ? transfer.error.data() : m_curl.easy_strerror(transfer.result);
+      transfer.error[0] != '\0' ? transfer.error.data() : m_curl->easy_strerror(transfer.result);
     return {timed_out ? BackendFailure::Kind::timeout : BackendFailure::Kind::error,
             fmt::format("{}: {}", where, timed_out ? "timed out" : detail)};
   }
@@ -256,7 +276,9 @@ HttpBackend::get(std::span<const Key> keys)
   for (size_t i = 0; i < keys.size(); ++i) {
     transfers[i].url = url_of(keys[i]);
   }
-  perform(transfers);
+  if (auto performed = perform(transfers); !performed) {
+    return std::unexpected(performed.error());
+  }
   std::vector<std::optional<Bytes>> values;
   values.reserve(keys.size());
   for (auto& transfer : transfers) {
@@ -277,7 +299,9 @@ HttpBackend::contains(const Key& key)
   Transfer head;
   head.method = Transfer::Method::head;
   head.url = url_of(key);
-  perform(std::span(&head, 1));
+  if (auto performed = perform(std::span(&head, 1)); !performed) {
+    return std::unexpected(performed.error());
+  }
   if (head.done && head.result == CURLE_OK && (head.status == 200 || head.status == 404)) {
     return head.status == 200;
   }
@@ -298,7 +322,9 @@ HttpBackend::put(const Key& key, std::span<const uint8_t> value)
   put.method = Transfer::Method::put;
   put.url = url_of(key);
   put.body = value;
-  perform(std::span(&put, 1));
+  if (auto performed = perform(std::span(&put, 1)); !performed) {
+    return std::unexpected(performed.error());
+  }
   if (put.done && put.result == CURLE_OK && put.status >= 200 && put.status < 300) {
     return true;
   }
@@ -311,7 +337,9 @@ HttpBackend::remove(const Key& key)
   Transfer removal;
   removal.method = Transfer::Method::remove;
   removal.url = url_of(key);
-  perform(std::span(&removal, 1));
+  if (auto performed = perform(std::span(&removal, 1)); !performed) {
+    return std::unexpected(performed.error());
+  }
   if (removal.done && removal.result == CURLE_OK &&
       (removal.status == 404 || (removal.status >= 200 && removal.status < 300))) {
     return removal.status != 404;

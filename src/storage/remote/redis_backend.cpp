@@ -48,7 +48,13 @@ RedisBackend::get(std::span<const Key> keys)
     if (reply.type == REDIS_REPLY_NIL) {
       values.emplace_back(std::nullopt);
     } else if (reply.type == REDIS_REPLY_STRING) {
-      values.emplace_back(Bytes::copy_of(std::string_view(reply.str, reply.len)));
+      // The value stays in hiredis's reply, which the bytes keep alive: a large value is
+      // not copied again.
+      const std::span bytes(reinterpret_cast<const uint8_t*>(reply.str), reply.len);
+      std::shared_ptr<const void> owner((*replies)[i].release(), [](const void* held) {
+        freeReplyObject(const_cast<void*>(held));
+      });
+      values.emplace_back(Bytes::view_of(std::move(owner), bytes));
     } else {
       // A wrong type under our key (someone else's data), or an error such as CLUSTERDOWN.
       return std::unexpected(BackendFailure{

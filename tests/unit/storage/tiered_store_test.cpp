@@ -8,6 +8,7 @@
 #include "storage/remote/redis_backend.hpp"
 
 #include "support/redis_server.hpp"
+#include "support/require_program.hpp"
 #include "support/temp_dir.hpp"
 
 #include <jitcache/key_builder.hpp>

@@ -4,6 +4,7 @@
 #include "storage/remote/http_backend.hpp"
 
 #include "support/nginx_server.hpp"
+#include "support/require_program.hpp"
 #include "support/truncating_http_server.hpp"
 
 #include <jitcache/key_builder.hpp>

@@ -4,6 +4,7 @@
 #include "storage/remote/redis_backend.hpp"
 
 #include "support/redis_server.hpp"
+#include "support/require_program.hpp"
 
 #include <jitcache/key_builder.hpp>
 

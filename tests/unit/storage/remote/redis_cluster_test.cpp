@@ -5,6 +5,7 @@
 #include "storage/remote/redis_hash_slot.hpp"
 
 #include "support/redis_cluster.hpp"
+#include "support/require_program.hpp"
 
 #include <jitcache/key_builder.hpp>
 

@@ -6,6 +6,7 @@
 #include "storage/remote/remote_tier.hpp"
 
 #include "support/redis_server.hpp"
+#include "support/require_program.hpp"
 
 #include <jitcache/key_builder.hpp>
 

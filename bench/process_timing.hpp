@@ -1,0 +1,100 @@
+// Timing whole processes for the start benchmarks: `jitcache run PROGRAM --repeat 0` (a start,
+// everything before the first call) or any other command, one wall time per process.
+#pragma once
+
+#include "util/subprocess.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jitcache::bench {
+
+using Environment = std::map<std::string, std::optional<std::string>>;
+
+// The example programs the start benchmarks run, by their argument: 0 transformer_block,
+// 1 deep_mlp.
+inline std::string
+program_name(int64_t index)
+{
+  static const std::vector<std::string> programs = {"transformer_block", "deep_mlp"};
+  return programs.at(static_cast<size_t>(index));
+}
+
+inline std::string
+program_path(int64_t index)
+{
+  return std::string(JITCACHE_SOURCE_DIR) + "/examples/" + program_name(index) + ".jc";
+}
+
+struct TimedProcess {
+  double seconds = -1; // negative: it failed, and `failure` says how
+  std::string out;
+  std::string failure;
+};
+
+// Runs a process once.
+inline TimedProcess
+run_timed(const std::vector<std::string>& argv, const Environment& env)
+{
+  util::ProcessOptions options;
+  options.environment = env;
+  options.environment["JITCACHE_LOG"] = "error";
+  options.timeout = std::chrono::minutes(10);
+  const auto start = std::chrono::steady_clock::now();
+  auto result = util::run_process(argv, options);
+  TimedProcess timed;
+  const double seconds =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!result || result->exit_code != 0) {
+    timed.failure = result ? result->stderr_text : result.error().message;
+    return timed;
+  }
+  timed.seconds = seconds;
+  timed.out = result->stdout_text;
+  return timed;
+}
+
+// The command line of one start of `program` with `extra` arguments.
+inline std::vector<std::string>
+run_command(int64_t program, const std::vector<std::string>& extra)
+{
+  std::vector<std::string> argv = {JITCACHE_CLI_PATH, "run", program_path(program), "--repeat",
+                                   "0"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+// Runs a process once; returns its wall time in seconds, or a negative value on failure.
+inline double
+timed_process(const std::vector<std::string>& argv, const Environment& env, std::string* failure)
+{
+  auto timed = run_timed(argv, env);
+  *failure = timed.failure;
+  return timed.seconds;
+}
+
+// Runs `jitcache run` once.
+inline double
+timed_run(const std::vector<std::string>& extra, const Environment& env, int64_t program,
+          std::string* failure)
+{
+  return timed_process(run_command(program, extra), env, failure);
+}
+
+// Reports one iteration's time, or the failure that ends the benchmark.
+inline void
+report(benchmark::State& state, double seconds, const std::string& failure)
+{
+  if (seconds < 0) {
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  state.SetIterationTime(seconds);
+}
+
+} // namespace jitcache::bench
