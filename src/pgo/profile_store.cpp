@@ -85,7 +85,7 @@ ProfileStore::save(const Profile& profile)
 }
 
 Expected<std::vector<std::pair<Key, Profile>>>
-ProfileStore::stored(std::string_view function)
+ProfileStore::stored(std::string_view function, bool with_empty)
 {
   std::vector<std::pair<Key, Profile>> found;
   // inspect(), not get(): listing is not a lookup and must not count hits or misses.
@@ -94,7 +94,7 @@ ProfileStore::stored(std::string_view function)
     if (records && !records->empty() && records->front().entry.kind == k_profile_kind) {
       // An empty profile only remembers that none was found (see load()).
       if (auto profile = profile_of(records->front().entry);
-          profile && profile->dynamic.any() &&
+          profile && (with_empty || profile->dynamic.any()) &&
           (function.empty() || profile->function == function)) {
         found.emplace_back(key, std::move(*profile));
       }
@@ -110,7 +110,7 @@ ProfileStore::stored(std::string_view function)
 Expected<std::vector<Profile>>
 ProfileStore::list(std::string_view function)
 {
-  auto found = stored(function);
+  auto found = stored(function, false);
   if (!found) {
     return std::unexpected(found.error());
   }
@@ -124,7 +124,7 @@ ProfileStore::list(std::string_view function)
 Expected<uint64_t>
 ProfileStore::clear(std::string_view function)
 {
-  auto found = stored(function);
+  auto found = stored(function, true);
   if (!found) {
     return std::unexpected(found.error());
   }

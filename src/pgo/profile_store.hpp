@@ -1,6 +1,7 @@
 // ProfileStore: profiles in the persistent cache (artifact kind "pgo"), looked up through every
 // tier, so a profile one machine learned can reach another; listed and cleared in the local
-// store. Saving merges with what is
+// store. A profile found on no tier, with remote tiers configured, is remembered locally as
+// an empty one, which list() leaves out and clear() removes. Saving merges with what is
 // stored, so two processes that learn different dynamic dimensions both keep theirs (the
 // last writer of an unlucky simultaneous save can drop the other's new bits; they come back
 // at its next recompile).
@@ -31,7 +32,9 @@ public:
   Expected<uint64_t> clear(std::string_view function = {});
 
 private:
-  Expected<std::vector<std::pair<Key, Profile>>> stored(std::string_view function);
+  // The stored profiles (of `function`, unless empty); `with_empty`: also the empty ones that
+  // only remember that none was found.
+  Expected<std::vector<std::pair<Key, Profile>>> stored(std::string_view function, bool with_empty);
 
   storage::TieredStore& m_store;
 };
