@@ -152,6 +152,23 @@ TEST(Remote, ADeadOrFrozenServerNeverBreaksARun)
   EXPECT_NE(stuck.err.find("remote tier redis is not used for"), std::string::npos) << stuck.err;
 }
 
+TEST(Remote, ARedisKilledMidRunNeverBreaksIt)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  TempDir machine;
+  Start killed_during;
+  // A cold start takes about half a second here: the server dies while it compiles and
+  // queues its writes, with the lease renewer and the write queue talking to it.
+  std::thread run([&] { killed_during = start_machine(machine, redis.url()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  redis.process().signal(SIGKILL);
+  run.join();
+  ASSERT_EQ(killed_during.exit_code, 0) << killed_during.err; // --check passed
+  EXPECT_GT(killed_during.totals["compiles"].get<int>(), 0);
+}
+
 TEST(Remote, AClusterServesTheFleetAndAKilledNodeNeverBreaksARun)
 {
   JITCACHE_REQUIRE_PROGRAM("redis-server");
