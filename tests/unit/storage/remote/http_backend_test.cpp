@@ -4,6 +4,7 @@
 #include "storage/remote/http_backend.hpp"
 
 #include "support/nginx_server.hpp"
+#include "support/remote_values.hpp"
 #include "support/require_program.hpp"
 #include "support/truncating_http_server.hpp"
 
@@ -16,15 +17,10 @@
 namespace jitcache::storage::remote {
 namespace {
 
-using testing::NginxServer;
+using testing::bytes_of;
+using testing::numbered_key;
 
-Key
-key_of(size_t n)
-{
-  KeyBuilder builder;
-  builder.add_uint("n", n);
-  return builder.build();
-}
+using testing::NginxServer;
 
 std::unique_ptr<HttpBackend>
 backend_for(const std::string& text)
@@ -36,12 +32,6 @@ backend_for(const std::string& text)
   return backend ? std::move(*backend) : nullptr;
 }
 
-std::span<const uint8_t>
-bytes_of(std::string_view text)
-{
-  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-}
-
 TEST(HttpBackend, StoresGetsAndRemovesValuesInBothLayouts)
 {
   JITCACHE_REQUIRE_PROGRAM("nginx");
@@ -50,8 +40,8 @@ TEST(HttpBackend, StoresGetsAndRemovesValuesInBothLayouts)
   for (const std::string layout : {"flat", "bazel"}) {
     auto backend = backend_for(server.url() + "|layout=" + layout);
     ASSERT_TRUE(backend);
-    const Key a = key_of(1);
-    const Key b = key_of(2);
+    const Key a = numbered_key(1);
+    const Key b = numbered_key(2);
     ASSERT_EQ(backend->put(a, bytes_of("value of a")), true) << layout;
     EXPECT_EQ(backend->put(a, bytes_of("something else")), false); // there already
     const auto file =
@@ -82,7 +72,7 @@ TEST(HttpBackend, ManyKeysAndLargeValuesComeBackWhole)
   std::vector<Key> keys;
   std::vector<std::string> values;
   for (size_t n = 0; n < 40; ++n) {
-    keys.push_back(key_of(n));
+    keys.push_back(numbered_key(n));
     std::string value((n % 4 == 0 ? 300000 : 100) + n, '\0');
     for (size_t i = 0; i < value.size(); ++i) {
       value[i] = static_cast<char>(i * 31 + n);
@@ -103,7 +93,7 @@ TEST(HttpBackend, SendsTheBearerTokenAndHeaders)
   JITCACHE_REQUIRE_PROGRAM("nginx");
   NginxServer server;
   ASSERT_TRUE(server.up());
-  const Key key = key_of(7);
+  const Key key = numbered_key(7);
   auto without = backend_for(server.url("private"));
   auto refused = without->put(key, bytes_of("v"));
   ASSERT_FALSE(refused);
@@ -130,7 +120,7 @@ TEST(HttpBackend, ServerErrorsTruncatedBodiesDeadAndFrozenServersAreFailures)
   JITCACHE_REQUIRE_PROGRAM("nginx");
   NginxServer server;
   ASSERT_TRUE(server.up());
-  const Key key = key_of(3);
+  const Key key = numbered_key(3);
   const std::vector<Key> keys = {key};
 
   auto failing = backend_for(server.url("fail500"));

@@ -4,6 +4,7 @@
 #include "storage/remote/redis_backend.hpp"
 
 #include "support/redis_server.hpp"
+#include "support/remote_values.hpp"
 #include "support/require_program.hpp"
 
 #include <jitcache/key_builder.hpp>
@@ -16,29 +17,11 @@
 namespace jitcache::storage::remote {
 namespace {
 
+using testing::bytes_of;
+using testing::named_key;
+using testing::spec_of;
+
 using testing::RedisServer;
-
-Key
-key_of(std::string_view text)
-{
-  KeyBuilder builder;
-  builder.add_string("test", text);
-  return builder.build();
-}
-
-core::RemoteSpec
-spec_of(const std::string& text)
-{
-  auto specs = core::parse_remote_specs(text);
-  EXPECT_TRUE(specs && specs->size() == 1) << text;
-  return specs ? specs->front() : core::RemoteSpec{};
-}
-
-std::span<const uint8_t>
-bytes_of(std::string_view text)
-{
-  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-}
 
 TEST(RedisBackend, StoresGetsAndRemovesValuesUnderPrefixedKeys)
 {
@@ -46,8 +29,8 @@ TEST(RedisBackend, StoresGetsAndRemovesValuesUnderPrefixedKeys)
   RedisServer server;
   ASSERT_TRUE(server.up());
   RedisBackend backend(spec_of(server.url()));
-  const Key a = key_of("a");
-  const Key b = key_of("b");
+  const Key a = named_key("a");
+  const Key b = named_key("b");
   ASSERT_EQ(backend.put(a, bytes_of("value of a")), true);
   // A value that is there stays: keys name their content.
   ASSERT_EQ(backend.put(a, bytes_of("something else")), false);
@@ -72,7 +55,7 @@ TEST(RedisBackend, PrefixTtlDatabaseAndBinaryValues)
   RedisServer server;
   ASSERT_TRUE(server.up());
   RedisBackend backend(spec_of(server.url() + "/3|prefix=team|ttl=1m"));
-  const Key key = key_of("k");
+  const Key key = named_key("k");
   std::string binary(70000, '\0');
   for (size_t i = 0; i < binary.size(); ++i) {
     binary[i] = static_cast<char>(i * 7);
@@ -96,16 +79,16 @@ TEST(RedisBackend, AuthenticatesAndSaysWhenItCannot)
   ASSERT_TRUE(server.up());
   const std::string address = fmt::format("127.0.0.1:{}", server.port());
   RedisBackend good(spec_of("redis://:s3cret@" + address));
-  EXPECT_EQ(good.put(key_of("k"), bytes_of("v")), true);
+  EXPECT_EQ(good.put(named_key("k"), bytes_of("v")), true);
   RedisBackend wrong(spec_of("redis://:nope@" + address));
-  auto refused = wrong.put(key_of("k"), bytes_of("v"));
+  auto refused = wrong.put(named_key("k"), bytes_of("v"));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, BackendFailure::Kind::refused);
   EXPECT_NE(refused.error().message.find("refused AUTH"), std::string::npos)
     << refused.error().message;
   EXPECT_EQ(refused.error().message.find("nope"), std::string::npos); // the password stays out
   RedisBackend none(spec_of("redis://" + address));
-  auto unauthenticated = none.get(std::vector<Key>{key_of("k")});
+  auto unauthenticated = none.get(std::vector<Key>{named_key("k")});
   ASSERT_FALSE(unauthenticated);
   EXPECT_NE(unauthenticated.error().message.find("NOAUTH"), std::string::npos)
     << unauthenticated.error().message;
@@ -119,7 +102,7 @@ TEST(RedisBackend, ConnectsThroughAUnixSocket)
   RedisServer server({"--unixsocket", socket.string(), "--unixsocketperm", "700"});
   ASSERT_TRUE(server.up());
   RedisBackend backend(spec_of("redis+unix://" + socket.string()));
-  EXPECT_EQ(backend.put(key_of("k"), bytes_of("v")), true);
+  EXPECT_EQ(backend.put(named_key("k"), bytes_of("v")), true);
   EXPECT_EQ(server.cli({"DBSIZE"}), "1\n");
 }
 
@@ -128,7 +111,7 @@ TEST(RedisBackend, ADeadServerIsAnErrorAndAFrozenOneATimeout)
   JITCACHE_REQUIRE_PROGRAM("redis-server");
   const uint16_t nothing = testing::free_port();
   RedisBackend dead(spec_of(fmt::format("redis://127.0.0.1:{}", nothing)));
-  auto refused = dead.get(std::vector<Key>{key_of("k")});
+  auto refused = dead.get(std::vector<Key>{named_key("k")});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, BackendFailure::Kind::error);
   EXPECT_NE(refused.error().message.find("connecting to redis://127.0.0.1"), std::string::npos)
@@ -137,17 +120,17 @@ TEST(RedisBackend, ADeadServerIsAnErrorAndAFrozenOneATimeout)
   RedisServer server;
   ASSERT_TRUE(server.up());
   RedisBackend backend(spec_of(server.url() + "|timeout=200ms"));
-  ASSERT_EQ(backend.put(key_of("k"), bytes_of("v")), true); // connected before the freeze
+  ASSERT_EQ(backend.put(named_key("k"), bytes_of("v")), true); // connected before the freeze
   server.process().signal(SIGSTOP);
   const auto start = std::chrono::steady_clock::now();
-  auto frozen = backend.get(std::vector<Key>{key_of("k")});
+  auto frozen = backend.get(std::vector<Key>{named_key("k")});
   const auto waited = std::chrono::steady_clock::now() - start;
   server.process().signal(SIGCONT);
   ASSERT_FALSE(frozen);
   EXPECT_EQ(frozen.error().kind, BackendFailure::Kind::timeout) << frozen.error().message;
   EXPECT_LT(waited, std::chrono::seconds(2));
   // The timed-out connection was dropped; the next operation opens another and succeeds.
-  auto again = backend.get(std::vector<Key>{key_of("k")});
+  auto again = backend.get(std::vector<Key>{named_key("k")});
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ((*again)[0]->view(), "v");
 }
@@ -158,13 +141,13 @@ TEST(RedisBackend, AValueOfAnotherTypeUnderTheKeyIsAnError)
   RedisServer server;
   ASSERT_TRUE(server.up());
   RedisBackend backend(spec_of(server.url()));
-  const Key key = key_of("k");
+  const Key key = named_key("k");
   server.cli({"HSET", backend.redis_key(key), "field", "value"});
-  auto wrong = backend.get(std::vector<Key>{key_of("before"), key, key_of("after")});
+  auto wrong = backend.get(std::vector<Key>{named_key("before"), key, named_key("after")});
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message.find("WRONGTYPE"), std::string::npos) << wrong.error().message;
   // The connection stayed in step with its replies.
-  auto next = backend.get(std::vector<Key>{key_of("other")});
+  auto next = backend.get(std::vector<Key>{named_key("other")});
   ASSERT_TRUE(next) << next.error().message;
 }
 
@@ -175,7 +158,7 @@ TEST(RedisBackend, ALeaseHasOneHolderAndEndsWithItsTimeOrItsHolder)
   ASSERT_TRUE(server.up());
   RedisBackend first(spec_of(server.url()));
   RedisBackend second(spec_of(server.url()));
-  const Key key = key_of("compiling");
+  const Key key = named_key("compiling");
   auto token = first.take_lease(key, std::chrono::seconds(10));
   ASSERT_TRUE(token && *token) << (token ? "" : token.error().message);
   auto other = second.take_lease(key, std::chrono::seconds(10));

@@ -5,6 +5,7 @@
 #include "storage/remote/redis_hash_slot.hpp"
 
 #include "support/redis_cluster.hpp"
+#include "support/remote_values.hpp"
 #include "support/require_program.hpp"
 
 #include <jitcache/key_builder.hpp>
@@ -14,29 +15,11 @@
 namespace jitcache::storage::remote {
 namespace {
 
+using testing::bytes_of;
+using testing::numbered_key;
+using testing::spec_of;
+
 using testing::RedisCluster;
-
-Key
-key_of(size_t n)
-{
-  KeyBuilder builder;
-  builder.add_uint("n", n);
-  return builder.build();
-}
-
-core::RemoteSpec
-spec_of(const std::string& text)
-{
-  auto specs = core::parse_remote_specs(text);
-  EXPECT_TRUE(specs && specs->size() == 1) << text;
-  return specs ? specs->front() : core::RemoteSpec{};
-}
-
-std::span<const uint8_t>
-bytes_of(const std::string& text)
-{
-  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-}
 
 std::string
 trimmed(std::string text)
@@ -65,7 +48,7 @@ TEST(RedisCluster, EachKeyLivesOnTheNodeOfItsSlot)
   RedisBackend backend(spec_of(cluster.url()));
   std::vector<Key> keys;
   for (size_t n = 0; n < 60; ++n) {
-    keys.push_back(key_of(n));
+    keys.push_back(numbered_key(n));
     ASSERT_EQ(backend.put(keys.back(), bytes_of(std::to_string(n))), true);
   }
   // The slots agree with the cluster's own, and every node holds a share.
@@ -103,8 +86,8 @@ TEST(RedisCluster, ASlotThatMigratesIsFollowedThroughAskThenMoved)
   ASSERT_TRUE(cluster.ready());
   // A hash tag in the prefix puts every key in one slot, the slot of "team".
   RedisBackend backend(spec_of(cluster.url() + "|prefix={team}"));
-  const Key a = key_of(1);
-  const Key b = key_of(2);
+  const Key a = numbered_key(1);
+  const Key b = numbered_key(2);
   ASSERT_EQ(backend.put(a, bytes_of("a")), true);
   const std::string slot = std::to_string(redis_hash_slot("team"));
   const size_t source = cluster.owner_of(backend.redis_key(a));
@@ -150,7 +133,7 @@ TEST(RedisCluster, AKilledNodeIsAFailureOfItsKeysOnly)
   RedisBackend backend(spec_of(cluster.url() + "|timeout=200ms"));
   std::vector<Key> keys;
   for (size_t n = 0; n < 30; ++n) {
-    keys.push_back(key_of(n));
+    keys.push_back(numbered_key(n));
     ASSERT_EQ(backend.put(keys.back(), bytes_of("v")), true);
   }
   cluster.node(2).process().signal(SIGKILL);

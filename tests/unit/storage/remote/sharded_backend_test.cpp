@@ -6,6 +6,7 @@
 #include "storage/remote/remote_tier.hpp"
 
 #include "support/redis_server.hpp"
+#include "support/remote_values.hpp"
 #include "support/require_program.hpp"
 
 #include <jitcache/key_builder.hpp>
@@ -15,13 +16,7 @@
 namespace jitcache::storage::remote {
 namespace {
 
-Key
-key_of(size_t n)
-{
-  KeyBuilder builder;
-  builder.add_uint("n", n);
-  return builder.build();
-}
+using testing::numbered_key;
 
 constexpr size_t k_keys = 100000;
 
@@ -30,7 +25,7 @@ TEST(ShardedBackend, KeysSpreadWithinTenPercentOfTheWeights)
   const std::vector<core::RemoteShard> shards = {{"a", 1}, {"b", 2}, {"c", 1}, {"d", 0.5}};
   std::vector<size_t> counts(shards.size());
   for (size_t n = 0; n < k_keys; ++n) {
-    ++counts[ShardedBackend::choose(shards, key_of(n))];
+    ++counts[ShardedBackend::choose(shards, numbered_key(n))];
   }
   const double total_weight = 4.5;
   for (size_t s = 0; s < shards.size(); ++s) {
@@ -44,12 +39,12 @@ TEST(ShardedBackend, AddingAShardMovesOnlyItsShareAndOnlyToIt)
   std::vector<core::RemoteShard> shards = {{"a", 1}, {"b", 1}, {"c", 1}};
   std::vector<size_t> before(k_keys);
   for (size_t n = 0; n < k_keys; ++n) {
-    before[n] = ShardedBackend::choose(shards, key_of(n));
+    before[n] = ShardedBackend::choose(shards, numbered_key(n));
   }
   shards.push_back({"d", 1});
   size_t moved = 0;
   for (size_t n = 0; n < k_keys; ++n) {
-    const size_t after = ShardedBackend::choose(shards, key_of(n));
+    const size_t after = ShardedBackend::choose(shards, numbered_key(n));
     if (after != before[n]) {
       ++moved;
       EXPECT_EQ(after, 3u) << "key " << n << " moved between old shards";
@@ -72,7 +67,7 @@ TEST(ShardedBackend, TwoRedisServersHoldTheirSharesAndAnswerTogether)
   ASSERT_TRUE(backend) << backend.error().message;
   std::vector<Key> keys;
   for (size_t n = 0; n < 400; ++n) {
-    keys.push_back(key_of(n));
+    keys.push_back(numbered_key(n));
     const std::string value = std::to_string(n);
     ASSERT_EQ((*backend)->put(keys.back(), std::span(reinterpret_cast<const uint8_t*>(value.data()),
                                                      value.size())),
