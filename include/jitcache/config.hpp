@@ -14,6 +14,9 @@
 
 namespace jitcache {
 
+// Which entries must carry a trusted key's signature before they are used.
+enum class RequireSignature { off, remote, all }; // remote: from remote tiers and bundles
+
 struct Config {
   std::filesystem::path dir; // the local cache directory
   uint64_t max_size = uint64_t{5} << 30;
@@ -35,6 +38,9 @@ struct Config {
   bool assume_static_by_default = true;       // sizes start static; false: dynamic at once
   std::string remote; // remote tiers, as written (docs/configuration.md); empty: none
   uint32_t remote_flush_timeout_ms = 2000; // how long an exit waits for queued remote writes
+  std::string signing_key;                 // secret key file; every entry written is signed with it
+  std::string trusted_keys;                // public keys (hex) whose signatures are trusted
+  RequireSignature require_signature = RequireSignature::off;
 
   // For each key, where its value came from: "default", "environment JITCACHE_X",
   // "/path/jitcache.conf:3" or "option".
@@ -62,6 +68,10 @@ Expected<std::string> config_value(const Config& config, std::string_view key);
 
 // Checks that `value` is valid for `key` without applying it.
 Expected<void> validate_config_value(std::string_view key, std::string_view value);
+
+// Whether the cache directory's own jitcache.conf may set `key`: not dir, trusted_keys or
+// require_signature (whoever can write the cache could otherwise move it or weaken trust).
+bool settable_in_cache_dir(std::string_view key);
 
 std::filesystem::path default_cache_dir();
 std::filesystem::path user_config_path();

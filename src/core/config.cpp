@@ -3,6 +3,7 @@
 #include "core/config_file.hpp"
 #include "core/remote_spec.hpp"
 #include "util/files.hpp"
+#include "util/hex.hpp"
 #include "util/log.hpp"
 #include "util/size.hpp"
 
@@ -249,6 +250,55 @@ definitions()
        return {};
      },
      [](const Config& config) { return fmt::format("{}ms", config.remote_flush_timeout_ms); }},
+    {{"signing_key", "JITCACHE_SIGNING_KEY", "",
+      "A secret key file (jitcache keygen); every entry this process writes is signed with it."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       config.signing_key = std::string(text); // read when a store opens; an error is logged
+       return {};
+     },
+     [](const Config& config) { return config.signing_key; }},
+    {{"trusted_keys", "JITCACHE_TRUSTED_KEYS", "",
+      "Public keys (64 hex digits each, separated by spaces or commas) whose signatures are "
+      "trusted. Not accepted in the cache directory's own config file."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       // Each a 32-byte Ed25519 public key in hex (trust/signing_key.hpp reads them).
+       for (size_t at = 0; at < text.size();) {
+         const auto start = text.find_first_not_of(" ,\t", at);
+         if (start == std::string_view::npos) {
+           break;
+         }
+         const auto end = std::min(text.find_first_of(" ,\t", start), text.size());
+         const auto word = text.substr(start, end - start);
+         if (word.size() != 64 || !util::from_hex(word)) {
+           return expected_error(fmt::format(
+             "'{}' is not a public key (64 hex digits, as jitcache keygen prints)", word));
+         }
+         at = end;
+       }
+       config.trusted_keys = std::string(text);
+       return {};
+     },
+     [](const Config& config) { return config.trusted_keys; }},
+    {{"require_signature", "JITCACHE_REQUIRE_SIGNATURE", "off",
+      "Which entries must be signed by a trusted key: off, remote (from remote tiers and "
+      "bundles) or all. Not accepted in the cache directory's own config file."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       if (text == "off" || text == "remote" || text == "all") {
+         config.require_signature = text == "off"      ? RequireSignature::off
+                                    : text == "remote" ? RequireSignature::remote
+                                                       : RequireSignature::all;
+         return {};
+       }
+       return expected_error("expected off, remote or all");
+     },
+     [](const Config& config) -> std::string {
+       switch (config.require_signature) {
+       case RequireSignature::off: return "off";
+       case RequireSignature::remote: return "remote";
+       case RequireSignature::all: return "all";
+       }
+       return "off";
+     }},
     {{"log_level", "JITCACHE_LOG", "warning", "Logging to stderr: error, warning, info or debug."},
      [](Config& config, std::string_view text) -> Expected<void> {
        auto level = util::parse_log_level(text);
@@ -359,6 +409,14 @@ config_value(const Config& config, std::string_view key)
   return definition->show(config);
 }
 
+bool
+settable_in_cache_dir(std::string_view key)
+{
+  // The cache directory is as writable as the entries in it: what it says cannot decide
+  // where the cache is or which signatures are trusted.
+  return key != "dir" && key != "trusted_keys" && key != "require_signature";
+}
+
 Expected<void>
 validate_config_value(std::string_view key, std::string_view value)
 {
@@ -409,11 +467,14 @@ load_config(const ConfigOverrides& overrides)
     return std::unexpected(dir_settings.error());
   }
   for (const auto& setting : *dir_settings) {
-    if (setting.key == "dir") {
+    if (!settable_in_cache_dir(setting.key)) {
       return make_error(ErrorCode::config,
-                        fmt::format("{}: key 'dir' cannot be set inside the cache directory's own "
-                                    "config file",
-                                    setting.origin));
+                        fmt::format("{}: key '{}' cannot be set inside the cache directory's own "
+                                    "config file{}",
+                                    setting.origin, setting.key,
+                                    setting.key == "dir"
+                                      ? std::string()
+                                      : ": whoever can write the cache could weaken trust"));
     }
   }
 

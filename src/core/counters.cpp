@@ -83,6 +83,12 @@ dropped(std::string_view tier)
 }
 
 std::string
+rejected(std::string_view tier)
+{
+  return fmt::format("rejected.{}", tier);
+}
+
+std::string
 bypass(std::string_view reason)
 {
   return fmt::format("bypass.{}", reason);

@@ -28,6 +28,7 @@ std::string read_from(std::string_view tier);  // bytes_read.<tier>
 std::string written_to(std::string_view tier); // bytes_written.<tier>
 std::string skipped(std::string_view tier);    // unavailable.<tier>: lookups while it was down
 std::string dropped(std::string_view tier);    // dropped.<tier>: writes given up (queue, exit)
+std::string rejected(std::string_view tier); // rejected.<tier>: entries without a trusted signature
 
 inline constexpr std::string_view files = "files"; // entry files held now
 inline constexpr std::string_view bytes = "bytes"; // their size on disk

@@ -2,6 +2,8 @@
 
 #include "core/counters.hpp"
 #include "core/entry_format.hpp"
+#include "core/loadable_blobs.hpp"
+#include "trust/trust_policy.hpp"
 #include "util/log.hpp"
 
 #include <fmt/format.h>
@@ -17,8 +19,22 @@ namespace {
 // Remote writes queued at once, at most; past this a write is dropped (and counted).
 constexpr size_t k_write_queue_bytes = size_t{256} << 20;
 
-constexpr std::string_view k_file_suffix = "_file";         // names a local loadable file
-constexpr std::string_view k_loadable_suffix = ".loadable"; // a loadable file's bytes, inline
+using core::k_file_suffix;
+using core::k_loadable_suffix;
+
+// The trust settings; a signing key that cannot be read is one error, and nothing is signed.
+trust::TrustPolicy
+open_trust(const Config& config)
+{
+  auto policy = trust::TrustPolicy::from_config(config);
+  if (policy) {
+    return std::move(*policy);
+  }
+  util::log_error(fmt::format("jitcache: {}; entries are not signed", policy.error().message));
+  Config unsigned_config = config;
+  unsigned_config.signing_key.clear();
+  return trust::TrustPolicy::from_config(unsigned_config).value_or(trust::TrustPolicy());
+}
 
 // The remote tiers a setting names, each counting into the local store. Tiers of one scheme
 // are told apart by a number: "redis", "redis#2".
@@ -136,8 +152,31 @@ TieredStore::claim(const Key& key, std::chrono::milliseconds timeout)
 
 TieredStore::TieredStore(Config config)
   : m_config(std::move(config)), m_local(m_config), m_remotes(open_remotes(m_config, m_local)),
-    m_writes(k_write_queue_bytes)
+    m_writes(k_write_queue_bytes), m_trust(open_trust(m_config))
 {
+}
+
+bool
+TieredStore::trusted(std::vector<Entry>& entries, std::string_view tier)
+{
+  const size_t before = entries.size();
+  std::string why;
+  std::erase_if(entries, [&](const Entry& entry) {
+    const auto verdict = m_trust.verify(entry);
+    if (verdict != trust::Verdict::trusted && why.empty()) {
+      why = fmt::format("{} ({})", entry.key.to_hex(), trust::describe(verdict));
+    }
+    return verdict != trust::Verdict::trusted;
+  });
+  if (entries.size() == before) {
+    return true;
+  }
+  m_local.record(core::counter::rejected(tier), before - entries.size());
+  util::warn_once(fmt::format("{}:rejected", tier),
+                  fmt::format("jitcache: rejected entries from {} that require_signature wants "
+                              "signed by a trusted key, first {}; compiling instead",
+                              tier, why));
+  return false;
 }
 
 TieredStore::~TieredStore()
@@ -247,7 +286,11 @@ TieredStore::get_many(std::span<const Key> keys, std::string_view kind)
   std::vector<Found> found(keys.size());
   std::vector<size_t> missing;
   for (size_t i = 0; i < keys.size(); ++i) {
-    if (auto local = m_local.get(keys[i], kind); local && !local->empty()) {
+    auto local = m_local.get(keys[i], kind);
+    if (local && !local->empty() && m_trust.checks_local()) {
+      (void)trusted(local->entries, m_local.tier());
+    }
+    if (local && !local->empty()) {
       found[i] = std::move(*local);
     } else {
       missing.push_back(i);
@@ -277,6 +320,9 @@ TieredStore::ask_remotes(std::span<const Key> keys, std::string_view kind,
       const size_t i = missing[n];
       std::vector<Entry> entries =
         values[n] ? checked_entries(*tier, keys[i], *values[n]) : std::vector<Entry>{};
+      if (m_trust.checks_remote()) {
+        (void)trusted(entries, tier->name()); // never kept, never used
+      }
       if (entries.empty()) {
         tier->record(core::counter::miss(tier->name(), counted_kind));
         still_missing.push_back(i);
@@ -295,6 +341,9 @@ Expected<Found>
 TieredStore::get(const Key& key, std::string_view kind)
 {
   auto local = m_local.get(key, kind);
+  if (local && !local->empty() && m_trust.checks_local()) {
+    (void)trusted(local->entries, m_local.tier());
+  }
   if ((local && !local->empty()) || m_remotes.empty()) {
     return local;
   }
@@ -304,8 +353,10 @@ TieredStore::get(const Key& key, std::string_view kind)
 }
 
 Expected<void>
-TieredStore::put(const Entry& entry)
+TieredStore::put(const Entry& unsigned_entry)
 {
+  Entry entry = unsigned_entry;
+  m_trust.sign(entry);
   auto stored = m_local.put(entry);
   const bool any_writable = std::any_of(m_remotes.begin(), m_remotes.end(),
                                         [](const auto& tier) { return !tier->read_only(); });

@@ -16,6 +16,10 @@
 //    store cannot keep files, the bytes under the name `X`.
 //  - claim() lets one process of the fleet compile a key while the others wait for it: a lock
 //    file in the local cache, and a lease on a remote tier.
+//  - Trust (trust/trust_policy.hpp): every entry put is signed when a signing key is
+//    configured; under require_signature, entries from the remote tiers (remote) or from
+//    every tier (all) that a trusted key did not sign are rejected before anything uses
+//    them: counted (rejected.<tier>), warned about once per tier, a miss, never kept.
 //  - Remote tiers never fail a lookup or a put: a failure is counted, warned about once per
 //    outage, and costs at most a timeout before the tier's circuit breaker opens.
 // Statistics of every tier go to the local store's statistics files.
@@ -25,6 +29,7 @@
 #include "storage/local/local_store.hpp"
 #include "storage/remote/remote_tier.hpp"
 #include "storage/remote/write_queue.hpp"
+#include "trust/trust_policy.hpp"
 
 #include <jitcache/config.hpp>
 #include <jitcache/store.hpp>
@@ -136,10 +141,15 @@ private:
   // `entry` as remote tiers store it: loadable files inline. nullopt if a file is missing.
   std::optional<Entry> remote_form(const Entry& entry);
 
+  // Removes the entries a trusted key did not sign, counting and warning under `tier`;
+  // returns whether all were trusted.
+  bool trusted(std::vector<Entry>& entries, std::string_view tier);
+
   Config m_config;
   local::LocalStore m_local;
   std::vector<std::unique_ptr<remote::RemoteTier>> m_remotes;
   remote::WriteQueue m_writes;
+  trust::TrustPolicy m_trust;
 };
 
 } // namespace jitcache::storage

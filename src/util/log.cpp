@@ -88,6 +88,10 @@ log(LogLevel level, std::string_view message)
   if (!log_enabled(level)) {
     return;
   }
+  // Messages that name the program themselves would say it twice.
+  if (message.starts_with("jitcache: ")) {
+    message.remove_prefix(10);
+  }
   // One fputs per line keeps lines from different threads whole.
   const std::string line = fmt::format("jitcache: {}: {}\n", to_string(level), message);
   (void)std::fputs(line.c_str(), stderr); // nowhere left to report a failure to log

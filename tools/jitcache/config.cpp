@@ -55,11 +55,15 @@ run_set(const GlobalOptions& global, const ConfigOptions& options)
 {
   const auto& key = options.key;
   const auto& value = options.value;
-  if (key == "dir") {
+  if (!settable_in_cache_dir(key)) {
+    std::string variable;
+    for (const auto& info : config_keys()) {
+      variable = info.name == key ? info.env : variable;
+    }
     throw UsageError(
-      "'dir' cannot be set inside the cache directory; use --cache-dir, JITCACHE_DIR "
-      "or " +
-      user_config_path().string());
+      fmt::format("'{}' cannot be set inside the cache directory{}; use {}{} or {}", key,
+                  key == "dir" ? "" : " (whoever can write the cache could weaken trust)",
+                  key == "dir" ? "--cache-dir, " : "", variable, user_config_path().string()));
   }
   if (auto valid = validate_config_value(key, value); !valid) {
     throw UsageError(valid.error().message);

@@ -27,6 +27,7 @@ void add_get_command(CLI::App&, const GlobalOptions&, Command&);
 void add_run_command(CLI::App&, const GlobalOptions&, Command&);
 void add_pgo_command(CLI::App&, const GlobalOptions&, Command&);
 void add_remote_command(CLI::App&, const GlobalOptions&, Command&);
+void add_keygen_command(CLI::App&, const GlobalOptions&, Command&);
 } // namespace jitcache::cli
 
 namespace {
@@ -88,6 +89,7 @@ const std::array k_commands = {
   CommandRegistrar{"run", jitcache::cli::add_run_command},
   CommandRegistrar{"pgo", jitcache::cli::add_pgo_command},
   CommandRegistrar{"remote", jitcache::cli::add_remote_command},
+  CommandRegistrar{"keygen", jitcache::cli::add_keygen_command},
 };
 
 // The first word on the command line that is not an option (nor --cache-dir's value): the

@@ -134,6 +134,7 @@ struct TierActivity {
   uint64_t unavailable = 0;
   uint64_t dropped = 0;
   uint64_t corrupt = 0;
+  uint64_t rejected = 0; // entries without a trusted signature
   uint64_t bytes_read = 0;
   uint64_t bytes_written = 0;
 
@@ -148,6 +149,7 @@ struct TierActivity {
             {"unavailable", unavailable},
             {"dropped", dropped},
             {"corrupt", corrupt},
+            {"rejected", rejected},
             {"bytes_read", bytes_read},
             {"bytes_written", bytes_written}};
   }
@@ -182,6 +184,7 @@ remote_activity(const core::Counters& c)
     activity.unavailable = c.get(core::counter::skipped(tier));
     activity.dropped = c.get(core::counter::dropped(tier));
     activity.corrupt = c.get(core::counter::corrupt_in(tier));
+    activity.rejected = c.get(core::counter::rejected(tier));
     activity.bytes_read = c.get(core::counter::read_from(tier));
     activity.bytes_written = c.get(core::counter::written_to(tier));
   }
@@ -280,6 +283,7 @@ run_stats(const GlobalOptions& global, const StatsOptions& options)
   print_reasons(c, "bypass.", "Bypasses");
   print_reasons(c, "error.", "Errors");
   fmt::print("{:<20}{}\n", "Corrupt entries", c.get(core::counter::corrupt));
+  fmt::print("{:<20}{}\n", "Rejected (unsigned)", c.get(core::counter::rejected("local")));
   fmt::print("{:<20}{}\n", "Newer format", c.get(core::counter::incompatible));
   fmt::print("{:<20}{} files, {} in {} trims\n", "Evicted", c.get(core::counter::evictions),
              util::format_size(c.get(core::counter::evicted_bytes)), c.get(core::counter::trims));
@@ -290,10 +294,10 @@ run_stats(const GlobalOptions& global, const StatsOptions& options)
   fmt::print("{:<20}{}\n", "Remote tiers", configured_remotes(config));
   for (const auto& [tier, a] : remote_activity(c)) {
     fmt::print("  {:<18}{} hits, {} misses, {} writes; errors {} read, {} write; timeouts {} "
-               "read, {} write; {} while down, {} writes dropped, {} corrupt; read {}, "
-               "written {}\n",
+               "read, {} write; {} while down, {} writes dropped, {} corrupt, {} rejected; read "
+               "{}, written {}\n",
                tier, a.hits, a.misses, a.writes, a.read_errors, a.write_errors, a.read_timeouts,
-               a.write_timeouts, a.unavailable, a.dropped, a.corrupt,
+               a.write_timeouts, a.unavailable, a.dropped, a.corrupt, a.rejected,
                util::format_size(a.bytes_read), util::format_size(a.bytes_written));
   }
   return k_exit_ok;

@@ -4,7 +4,7 @@
 // hash to its name. The files are counted, refreshed and trimmed like entry files.
 #include "storage/local/local_store.hpp"
 
-#include "util/hashing.hpp"
+#include "core/content_digest.hpp"
 #include "util/log.hpp"
 
 #include <fmt/format.h>
@@ -15,9 +15,6 @@
 namespace jitcache::storage::local {
 
 namespace {
-
-// Keeps loadable-file names apart from every key a KeyBuilder makes.
-constexpr std::string_view k_loadable_domain = "jitcache loadable file 1";
 
 // Reads an open loadable file of `size` bytes and checks its bytes against its name (`path`
 // names it in a read error; a failed check says only what failed).
@@ -40,9 +37,7 @@ read_checked(int fd, uint64_t size, const Key& key, const std::string& path)
 Key
 LocalStore::loadable_key(std::span<const uint8_t> image)
 {
-  util::Blake2b hash;
-  hash.update(k_loadable_domain).update_u64(image.size()).update(image);
-  return Key(hash.finish());
+  return core::content_digest(image);
 }
 
 Expected<Key>

@@ -128,6 +128,36 @@ TEST_F(ConfigTest, DirCannotBeSetInsideTheCacheDirectory)
   EXPECT_NE(result.error().message.find("'dir' cannot be set"), std::string::npos);
 }
 
+// Whoever can write the cache directory must not be able to weaken trust from there.
+TEST_F(ConfigTest, TrustSettingsCannotBeSetInsideTheCacheDirectory)
+{
+  const auto dir = m_home / "cachedir";
+  const std::string key(64, 'a');
+  for (const std::string line : {std::string("require_signature = off"), "trusted_keys = " + key}) {
+    write(dir / "jitcache.conf", line + "\n");
+    auto result = load_config({{"dir", dir.string()}});
+    ASSERT_FALSE(result) << line;
+    EXPECT_NE(result.error().message.find("cannot be set inside the cache directory's own "
+                                          "config file: whoever can write the cache could "
+                                          "weaken trust"),
+              std::string::npos)
+      << result.error().message;
+  }
+  // From the user's file, the environment or an option they apply.
+  write(dir / "jitcache.conf", "");
+  write(user_config_path(), "require_signature = all\ntrusted_keys = " + key + "\n");
+  auto config = load_config({{"dir", dir.string()}});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->require_signature, RequireSignature::all);
+  EXPECT_FALSE(settable_in_cache_dir("trusted_keys"));
+  EXPECT_TRUE(settable_in_cache_dir("signing_key"));
+
+  auto bad = load_config({{"trusted_keys", "abc"}});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("'abc' is not a public key"), std::string::npos);
+  EXPECT_FALSE(load_config({{"require_signature", "sometimes"}}));
+}
+
 TEST_F(ConfigTest, UpdateConfigFileKeepsOtherLines)
 {
   const auto path = m_home / "c" / "jitcache.conf";

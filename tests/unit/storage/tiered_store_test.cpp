@@ -356,6 +356,72 @@ TEST(TieredStore, AHolderThatDiesLetsTheNextMachineCompile)
   EXPECT_FALSE(dead.take_lease(entry.key, std::chrono::seconds(1)).value());
 }
 
+// Writers sign with their keys; a reader that requires signatures from remotes uses only
+// what a key it trusts signed, and keeps a trusted entry that it re-encodes at its own level.
+TEST(TieredStore, UnderRequireSignatureOnlyTrustedSignaturesAreUsed)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  TempDir keys;
+  const auto trusted_key = trust::SigningKey::generate();
+  const auto stranger = trust::SigningKey::generate();
+  ASSERT_TRUE(trusted_key.save(keys / "trusted") && stranger.save(keys / "stranger"));
+  const auto write = [&](std::string_view name, std::string signing_key, int level) {
+    TempDir dir;
+    Config config = config_for(dir, redis.url());
+    config.signing_key = std::move(signing_key);
+    config.compression_level = level;
+    TieredStore writer(config);
+    ASSERT_TRUE(writer.put(entry_of(name)));
+    writer.flush();
+  };
+  write("by a stranger", (keys / "stranger").string(), 1);
+  write("unsigned", "", 1);
+  write("trusted", (keys / "trusted").string(), 19);
+
+  TempDir reader_dir;
+  Config config = config_for(reader_dir, redis.url());
+  config.require_signature = RequireSignature::all;
+  config.trusted_keys = trusted_key.public_key().to_text();
+  TieredStore reader(config);
+  EXPECT_TRUE(reader.get(entry_of("by a stranger").key, "kernel")->empty());
+  EXPECT_TRUE(reader.get(entry_of("unsigned").key, "kernel")->empty());
+  auto found = reader.get(entry_of("trusted").key, "kernel");
+  ASSERT_TRUE(found && !found->empty());
+  EXPECT_EQ(found->tier, "redis");
+  EXPECT_EQ(counter(reader, core::counter::rejected("redis")), 2u);
+  // Written back at level 1 and checked again as a local entry.
+  auto again = reader.get(entry_of("trusted").key, "kernel");
+  ASSERT_TRUE(again && !again->empty());
+  EXPECT_EQ(again->tier, "local");
+  EXPECT_EQ(counter(reader, core::counter::rejected("local")), 0u);
+}
+
+TEST(TieredStore, UnderRequireSignatureAllAPlantedLocalEntryIsRejected)
+{
+  TempDir dir;
+  TempDir keys;
+  const auto key = trust::SigningKey::generate();
+  ASSERT_TRUE(key.save(keys / "key"));
+  Config config = config_for(dir, "");
+  {
+    local::LocalStore planter(config); // whoever can write the directory
+    ASSERT_TRUE(planter.put(entry_of("planted")));
+  }
+  config.require_signature = RequireSignature::all;
+  config.trusted_keys = key.public_key().to_text();
+  config.signing_key = (keys / "key").string();
+  TieredStore store(config);
+  EXPECT_TRUE(store.get(entry_of("planted").key, "kernel")->empty());
+  EXPECT_EQ(counter(store, core::counter::rejected("local")), 1u);
+  ASSERT_TRUE(store.put(entry_of("signed here")));
+  auto found = store.get(entry_of("signed here").key, "kernel");
+  ASSERT_TRUE(found && !found->empty());
+  EXPECT_EQ(trust::verify_entry(found->front(), std::vector{key.public_key()}),
+            trust::Verdict::trusted);
+}
+
 TEST(TieredStore, ABadRemoteSettingRunsWithoutRemotes)
 {
   TempDir dir;
