@@ -157,6 +157,13 @@ TieredStore::TieredStore(Config config)
 }
 
 bool
+TieredStore::unusable_on(const remote::RemoteTier& tier, const Key& key)
+{
+  std::lock_guard lock(m_unusable_mutex);
+  return m_unusable.erase({&tier, key}) > 0;
+}
+
+bool
 TieredStore::trusted(std::vector<Entry>& entries, std::string_view tier)
 {
   const size_t before = entries.size();
@@ -323,6 +330,11 @@ TieredStore::ask_remotes(std::span<const Key> keys, std::string_view kind,
       if (m_trust.checks_remote()) {
         (void)trusted(entries, tier->name()); // never kept, never used
       }
+      if (entries.empty() && values[n]) {
+        // Corrupt, another key's, or untrusted: a value compiled here should replace it.
+        std::lock_guard lock(m_unusable_mutex);
+        m_unusable.emplace(tier.get(), keys[i]);
+      }
       if (entries.empty()) {
         tier->record(core::counter::miss(tier->name(), counted_kind));
         still_missing.push_back(i);
@@ -370,7 +382,10 @@ TieredStore::put(const Entry& unsigned_entry)
     const Bytes value = Bytes::adopt(std::move(*bytes));
     for (const auto& tier : m_remotes) {
       if (!tier->read_only()) {
-        m_writes.push({tier.get(), entry.key, entry.kind, value, {}});
+        // A value this process found unusable there is replaced, not kept.
+        const auto mode = unusable_on(*tier, entry.key) ? remote::Backend::PutMode::replace
+                                                        : remote::Backend::PutMode::if_absent;
+        m_writes.push({tier.get(), entry.key, entry.kind, value, {}, mode});
       }
     }
   }

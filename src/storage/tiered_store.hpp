@@ -8,7 +8,9 @@
 //  - get_many() looks many keys up with one request per remote tier for those the local store
 //    misses (pipelined), as a warm start that misses a graph needs its kernels.
 //  - A put writes to the local store at once and queues the write for every writable remote
-//    tier (remote/write_queue.hpp): no call waits for a remote server. flush(), and the
+//    tier (remote/write_queue.hpp): no call waits for a remote server. A value already on a
+//    tier is kept, unless this process found it unusable (corrupt, another key's, untrusted):
+//    then the new value replaces it, so a bad value does not block a key for good. flush(), and the
 //    destructor, wait for the queue at most `remote_flush_timeout`.
 //  - Loadable files travel inside the entry: toward a remote tier, a blob `X_file` naming a
 //    loadable file of the local store carries the file's bytes, as blob `X.loadable`; coming
@@ -35,7 +37,10 @@
 #include <jitcache/store.hpp>
 
 #include <memory>
+#include <mutex>
+#include <set>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace jitcache::storage {
@@ -144,12 +149,17 @@ private:
   // Removes the entries a trusted key did not sign, counting and warning under `tier`;
   // returns whether all were trusted.
   bool trusted(std::vector<Entry>& entries, std::string_view tier);
+  // Whether this process found `key`'s value on `tier` unusable (and forgets it): the next
+  // write there replaces the value instead of keeping it.
+  bool unusable_on(const remote::RemoteTier& tier, const Key& key);
 
   Config m_config;
   local::LocalStore m_local;
   std::vector<std::unique_ptr<remote::RemoteTier>> m_remotes;
   remote::WriteQueue m_writes;
   trust::TrustPolicy m_trust;
+  std::mutex m_unusable_mutex;
+  std::set<std::pair<const remote::RemoteTier*, Key>> m_unusable; // guarded by the mutex
 };
 
 } // namespace jitcache::storage

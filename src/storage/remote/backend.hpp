@@ -41,9 +41,12 @@ public:
   // as the protocol allows. REQUIRES: !keys.empty().
   virtual BackendResult<std::vector<std::optional<Bytes>>> get(std::span<const Key> keys) = 0;
 
-  // Stores `value` under `key` unless a value is there already (values are content-addressed:
-  // the one there is as good). Returns whether it stored.
-  virtual BackendResult<bool> put(const Key& key, std::span<const uint8_t> value) = 0;
+  // Stores `value` under `key`. if_absent: unless a value is there already (values are
+  // content-addressed: the one there is as good); replace: over it, for a value that proved
+  // unusable (corrupt, or not signed by a trusted key). Returns whether it stored.
+  enum class PutMode { if_absent, replace };
+  virtual BackendResult<bool> put(const Key& key, std::span<const uint8_t> value,
+                                  PutMode mode = PutMode::if_absent) = 0;
 
   // Removes `key`'s value; returns whether there was one.
   virtual BackendResult<bool> remove(const Key& key) = 0;

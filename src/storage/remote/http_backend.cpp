@@ -309,14 +309,16 @@ HttpBackend::contains(const Key& key)
 }
 
 BackendResult<bool>
-HttpBackend::put(const Key& key, std::span<const uint8_t> value)
+HttpBackend::put(const Key& key, std::span<const uint8_t> value, PutMode mode)
 {
-  auto present = contains(key);
-  if (!present) {
-    return std::unexpected(present.error());
-  }
-  if (*present) {
-    return false;
+  if (mode == PutMode::if_absent) {
+    auto present = contains(key);
+    if (!present) {
+      return std::unexpected(present.error());
+    }
+    if (*present) {
+      return false;
+    }
   }
   Transfer put;
   put.method = Transfer::Method::put;

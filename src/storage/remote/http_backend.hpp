@@ -30,7 +30,8 @@ public:
   HttpBackend& operator=(const HttpBackend&) = delete;
 
   BackendResult<std::vector<std::optional<Bytes>>> get(std::span<const Key> keys) override;
-  BackendResult<bool> put(const Key& key, std::span<const uint8_t> value) override;
+  BackendResult<bool> put(const Key& key, std::span<const uint8_t> value,
+                          PutMode mode = PutMode::if_absent) override;
   BackendResult<bool> remove(const Key& key) override;
   BackendResult<bool> contains(const Key& key) override;
 

@@ -83,12 +83,15 @@ RedisBackend::run(const RedisCommand& command, const std::string& name, std::str
 }
 
 BackendResult<bool>
-RedisBackend::put(const Key& key, std::span<const uint8_t> value)
+RedisBackend::put(const Key& key, std::span<const uint8_t> value, PutMode mode)
 {
   const std::string name = redis_key(key);
   const std::string ttl = std::to_string(m_spec.ttl.count());
   const std::string_view bytes(reinterpret_cast<const char*>(value.data()), value.size());
-  RedisCommand words = {"SET", name, bytes, "NX"};
+  RedisCommand words = {"SET", name, bytes};
+  if (mode == PutMode::if_absent) {
+    words.emplace_back("NX");
+  }
   if (m_spec.ttl.count() > 0) {
     words.insert(words.end(), {"EX", ttl});
   }

@@ -23,7 +23,8 @@ public:
   ~RedisBackend() override;
 
   BackendResult<std::vector<std::optional<Bytes>>> get(std::span<const Key> keys) override;
-  BackendResult<bool> put(const Key& key, std::span<const uint8_t> value) override;
+  BackendResult<bool> put(const Key& key, std::span<const uint8_t> value,
+                          PutMode mode = PutMode::if_absent) override;
   BackendResult<bool> remove(const Key& key) override;
   BackendResult<bool> contains(const Key& key) override;
   // A lease is the key "<prefix>:lease:<key>" holding the holder's random token, set with NX

@@ -68,7 +68,8 @@ RemoteTier::get(std::span<const Key> keys)
 }
 
 RemoteTier::Written
-RemoteTier::put(const Key& key, std::span<const uint8_t> value, std::string_view kind)
+RemoteTier::put(const Key& key, std::span<const uint8_t> value, std::string_view kind,
+                Backend::PutMode mode)
 {
   if (read_only()) {
     return Written::not_written;
@@ -77,7 +78,7 @@ RemoteTier::put(const Key& key, std::span<const uint8_t> value, std::string_view
     record(core::counter::dropped(m_name));
     return Written::not_written;
   }
-  auto stored = m_backend->put(key, value);
+  auto stored = m_backend->put(key, value, mode);
   if (!stored) {
     note_failure(stored.error(), "write");
     return Written::not_written;

@@ -55,7 +55,8 @@ public:
   // Stores `value` unless the tier is down or read-only; counts the write (under `kind`) or
   // the failure.
   enum class Written { stored, already_there, not_written };
-  Written put(const Key& key, std::span<const uint8_t> value, std::string_view kind);
+  Written put(const Key& key, std::span<const uint8_t> value, std::string_view kind,
+              Backend::PutMode mode = Backend::PutMode::if_absent);
   // Removes the key's value unless the tier is down or read-only; returns whether it did.
   bool remove(const Key& key);
   // Whether a value is stored under `key` (false when the tier fails or is down).

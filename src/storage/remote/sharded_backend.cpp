@@ -69,9 +69,9 @@ ShardedBackend::get(std::span<const Key> keys)
 }
 
 BackendResult<bool>
-ShardedBackend::put(const Key& key, std::span<const uint8_t> value)
+ShardedBackend::put(const Key& key, std::span<const uint8_t> value, PutMode mode)
 {
-  return backend_of(key).put(key, value);
+  return backend_of(key).put(key, value, mode);
 }
 
 BackendResult<bool>

@@ -29,7 +29,8 @@ public:
 
   // Reads each shard's keys in one call to it.
   BackendResult<std::vector<std::optional<Bytes>>> get(std::span<const Key> keys) override;
-  BackendResult<bool> put(const Key& key, std::span<const uint8_t> value) override;
+  BackendResult<bool> put(const Key& key, std::span<const uint8_t> value,
+                          PutMode mode = PutMode::if_absent) override;
   BackendResult<bool> remove(const Key& key) override;
   BackendResult<bool> contains(const Key& key) override;
   BackendResult<std::optional<std::string>> take_lease(const Key& key,

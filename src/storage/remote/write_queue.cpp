@@ -40,7 +40,7 @@ WriteQueue::run()
     m_busy = true;
     lock.unlock();
     if (write.lease_token.empty()) {
-      (void)write.tier->put(write.key, write.value.span(), write.kind);
+      (void)write.tier->put(write.key, write.value.span(), write.kind, write.mode);
     } else {
       write.tier->release_lease(write.key, write.lease_token);
     }

@@ -27,6 +27,7 @@ public:
     std::string kind;
     Bytes value;
     std::string lease_token;
+    Backend::PutMode mode = Backend::PutMode::if_absent;
   };
 
   explicit WriteQueue(size_t max_bytes) : m_max_bytes(max_bytes) {}

@@ -187,6 +187,18 @@ TEST(TieredStore, ABadOrForeignValueIsACountedMissNeverKept)
   }
   EXPECT_EQ(counter(second, core::counter::corrupt_in("redis")), 2u);
   EXPECT_EQ(counter(second, core::counter::miss("redis", "kernel")), 2u);
+
+  // What the second machine compiles replaces the bad values, so they block no one for good.
+  ASSERT_TRUE(second.put(good));
+  ASSERT_TRUE(second.put(third));
+  second.flush();
+  TempDir third_dir;
+  TieredStore later(config_for(third_dir, redis.url()));
+  for (const Key& key : {good.key, third.key}) {
+    auto found = later.get(key, "kernel");
+    ASSERT_TRUE(found && !found->empty());
+    EXPECT_EQ(found->tier, "redis");
+  }
 }
 
 TEST(TieredStore, AReadOnlyTierGetsNoWrite)
