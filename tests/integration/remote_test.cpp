@@ -15,6 +15,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -167,6 +169,56 @@ TEST(Remote, ARedisKilledMidRunNeverBreaksIt)
   run.join();
   ASSERT_EQ(killed_during.exit_code, 0) << killed_during.err; // --check passed
   EXPECT_GT(killed_during.totals["compiles"].get<int>(), 0);
+}
+
+// Under require_signature = remote, entries planted in Redis by a machine without a trusted
+// key are rejected and the run still passes its check; what a trusted writer signs is used.
+TEST(Remote, OnlyEntriesSignedByATrustedKeyAreTakenFromRedis)
+{
+  JITCACHE_REQUIRE_PROGRAM("redis-server");
+  RedisServer redis;
+  ASSERT_TRUE(redis.up());
+  TempDir keys;
+  const auto keygen = [&](const std::string& name) {
+    auto made = run_cli({"keygen", "-o", (keys.path() / name).string()});
+    EXPECT_EQ(made.exit_code, 0) << made.err;
+    std::ifstream in(keys.path() / (name + ".pub"));
+    std::string text;
+    in >> text;
+    return text;
+  };
+  const std::string trusted = keygen("trusted");
+  keygen("stranger");
+  const auto run_with = [&](const TempDir& dir, const std::map<std::string, std::string>& env) {
+    util::ProcessOptions options;
+    options.environment["JITCACHE_REMOTE"] = redis.url();
+    for (const auto& [name, value] : env) {
+      options.environment[name] = value;
+    }
+    options.timeout = std::chrono::seconds(240);
+    auto result = run_cli({"run", k_program.string(), "--cache-dir", dir.path().string(),
+                           "--repeat", "1", "--check", "--json"},
+                          options);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return nlohmann::json::parse(result.out, nullptr, false)["totals"];
+  };
+  const std::map<std::string, std::string> reader = {{"JITCACHE_REQUIRE_SIGNATURE", "remote"},
+                                                     {"JITCACHE_TRUSTED_KEYS", trusted}};
+  TempDir planter;
+  run_with(planter, {{"JITCACHE_SIGNING_KEY", (keys.path() / "stranger").string()}});
+  TempDir first_reader;
+  const auto rejected = run_with(first_reader, reader);
+  EXPECT_GT(rejected["compiles"].get<int>(), 0); // nothing usable there: compiled, correct
+  EXPECT_EQ(rejected["remote_hits"].get<int>(), 0);
+
+  TempDir writer;
+  auto signing = reader;
+  signing["JITCACHE_SIGNING_KEY"] = (keys.path() / "trusted").string();
+  run_with(writer, signing); // finds nothing it trusts, compiles, replaces what was there
+  TempDir second_reader;
+  const auto accepted = run_with(second_reader, reader);
+  EXPECT_EQ(accepted["compiles"].get<int>(), 0);
+  EXPECT_EQ(accepted["remote_hits"].get<int>(), 1);
 }
 
 TEST(Remote, AClusterServesTheFleetAndAKilledNodeNeverBreaksARun)
