@@ -10,10 +10,14 @@
 //  - WarmProcess: baseline = a fresh process that reads the program's compiled library (the
 //    plain file the cache keeps), dlopens it and resolves every kernel (load_library_main.cpp, no
 //    cache logic: the physical limit), jitcache = the same warm start as above.
+//  - Trust: baseline = the same warm start, entries unsigned and nothing checked; signed =
+//    entries written with a signing key and read under require_signature = all, every entry
+//    verified (Ed25519) before it is used. The ratio line is the cost of trust.
 // Arg 0 is transformer_block, 1 is deep_mlp.
 #include "bench_dir.hpp"
 #include "graph_library.hpp"
 #include "process_timing.hpp"
+#include "trust/signing_key.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -126,6 +130,37 @@ WarmProcess_jitcache(benchmark::State& state)
   ColdStart_warm(state);
 }
 
+void
+Trust_baseline(benchmark::State& state)
+{
+  ColdStart_warm(state);
+}
+
+void
+Trust_signed(benchmark::State& state)
+{
+  state.SetLabel(program_name(state.range(0)));
+  ScratchDir scratch("trust");
+  const auto key = jitcache::trust::SigningKey::generate();
+  const auto key_file = scratch.path() / "signing.key";
+  std::string failure;
+  if (!key.save(key_file)) {
+    state.SkipWithError("cannot write the key");
+    return;
+  }
+  const jitcache::bench::Environment env = {{"JITCACHE_SIGNING_KEY", key_file.string()},
+                                            {"JITCACHE_TRUSTED_KEYS", key.public_key().to_text()},
+                                            {"JITCACHE_REQUIRE_SIGNATURE", "all"}};
+  const std::vector<std::string> args = {"--cache-dir", (scratch.path() / "cache").string()};
+  if (timed_run(args, env, state.range(0), &failure) < 0) {
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    report(state, timed_run(args, env, state.range(0), &failure), failure);
+  }
+}
+
 } // namespace
 
 BENCHMARK(ColdStart_baseline)
@@ -159,6 +194,18 @@ BENCHMARK(WarmProcess_baseline)
   ->Iterations(50)
   ->Unit(benchmark::kMillisecond);
 BENCHMARK(WarmProcess_jitcache)
+  ->Arg(0)
+  ->Arg(1)
+  ->UseManualTime()
+  ->Iterations(50)
+  ->Unit(benchmark::kMillisecond);
+BENCHMARK(Trust_baseline)
+  ->Arg(0)
+  ->Arg(1)
+  ->UseManualTime()
+  ->Iterations(50)
+  ->Unit(benchmark::kMillisecond);
+BENCHMARK(Trust_signed)
   ->Arg(0)
   ->Arg(1)
   ->UseManualTime()

@@ -57,7 +57,7 @@ ProfileStore::load(std::string_view function, std::string_view graph)
     // No tier has one. Most functions never learn a profile: remember locally that none was
     // found, as an empty profile, so that later starts do not ask the remote tiers (and
     // connect to them, or load their client library) on every start.
-    (void)m_store.local().put(
+    (void)m_store.put_local(
       profile_entry(builder, Profile{std::string(function), std::string(graph), {}}));
     return std::nullopt;
   }

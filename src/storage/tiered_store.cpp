@@ -22,20 +22,6 @@ constexpr size_t k_write_queue_bytes = size_t{256} << 20;
 using core::k_file_suffix;
 using core::k_loadable_suffix;
 
-// The trust settings; a signing key that cannot be read is one error, and nothing is signed.
-trust::TrustPolicy
-open_trust(const Config& config)
-{
-  auto policy = trust::TrustPolicy::from_config(config);
-  if (policy) {
-    return std::move(*policy);
-  }
-  util::log_error(fmt::format("jitcache: {}; entries are not signed", policy.error().message));
-  Config unsigned_config = config;
-  unsigned_config.signing_key.clear();
-  return trust::TrustPolicy::from_config(unsigned_config).value_or(trust::TrustPolicy());
-}
-
 // The remote tiers a setting names, each counting into the local store. Tiers of one scheme
 // are told apart by a number: "redis", "redis#2".
 std::vector<std::unique_ptr<remote::RemoteTier>>
@@ -152,7 +138,7 @@ TieredStore::claim(const Key& key, std::chrono::milliseconds timeout)
 
 TieredStore::TieredStore(Config config)
   : m_config(std::move(config)), m_local(m_config), m_remotes(open_remotes(m_config, m_local)),
-    m_writes(k_write_queue_bytes), m_trust(open_trust(m_config))
+    m_writes(k_write_queue_bytes), m_trust(trust::TrustPolicy::from_config(m_config))
 {
 }
 
@@ -362,6 +348,14 @@ TieredStore::get(const Key& key, std::string_view kind)
   std::vector<Found> found(1);
   ask_remotes(std::span(&key, 1), kind, {0}, found);
   return std::move(found.front());
+}
+
+Expected<void>
+TieredStore::put_local(const Entry& unsigned_entry)
+{
+  Entry entry = unsigned_entry;
+  m_trust.sign(entry);
+  return m_local.put(entry);
 }
 
 Expected<void>

@@ -96,6 +96,9 @@ public:
   // request per tier.
   std::vector<Found> get_many(std::span<const Key> keys, std::string_view kind);
   Expected<void> put(const Entry& entry) override;
+  // Writes `entry` to the local store only (signed like every put): what describes this
+  // machine, or remembers that the remote tiers had nothing.
+  Expected<void> put_local(const Entry& entry);
   // Removes the key from the local store and from every writable remote tier.
   Expected<bool> remove(const Key& key) override;
   // The local store's keys.

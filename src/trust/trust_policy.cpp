@@ -1,36 +1,39 @@
 #include "trust/trust_policy.hpp"
 
+#include "util/log.hpp"
+
 #include <fmt/format.h>
 
 namespace jitcache::trust {
 
-Expected<TrustPolicy>
+TrustPolicy
 TrustPolicy::from_config(const Config& config)
 {
   TrustPolicy policy;
   policy.m_require = config.require_signature;
-  auto trusted = parse_public_keys(config.trusted_keys);
-  if (!trusted) {
-    return make_error(ErrorCode::config, fmt::format("trusted_keys: {}", trusted.error().message));
-  }
-  policy.m_trusted = std::move(*trusted);
-  if (!config.signing_key.empty()) {
-    auto key = SigningKey::load(config.signing_key);
-    if (!key) {
-      return make_error(ErrorCode::config, fmt::format("signing_key ({}): {}",
-                                                       config.origins.count("signing_key") != 0
-                                                         ? config.origins.at("signing_key")
-                                                         : std::string("option"),
-                                                       key.error().message));
-    }
-    policy.m_signer = *key;
-  }
+  policy.m_trusted = parse_public_keys(config.trusted_keys).value_or(std::vector<PublicKey>{});
+  policy.m_signing_key_file = config.signing_key;
+  policy.m_signing_key_origin = config.origins.count("signing_key") != 0
+                                  ? config.origins.at("signing_key")
+                                  : std::string("option");
   return policy;
 }
 
 void
-TrustPolicy::sign(Entry& entry) const
+TrustPolicy::sign(Entry& entry)
 {
+  if (m_signing_key_file.empty()) {
+    return;
+  }
+  std::call_once(*m_load_once, [this] {
+    auto key = SigningKey::load(m_signing_key_file);
+    if (!key) {
+      util::log_error(fmt::format("jitcache: signing_key ({}): {}; entries are written unsigned",
+                                  m_signing_key_origin, key.error().message));
+      return;
+    }
+    m_signer = *key;
+  });
   if (m_signer) {
     sign_entry(entry, *m_signer);
   }

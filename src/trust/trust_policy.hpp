@@ -8,7 +8,10 @@
 
 #include <jitcache/config.hpp>
 
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace jitcache::trust {
@@ -16,9 +19,9 @@ namespace jitcache::trust {
 class TrustPolicy {
 public:
   TrustPolicy() = default;
-  // From `config`. A signing key that cannot be read is an error naming the file and the
-  // setting; the caller decides whether to go on without signing.
-  static Expected<TrustPolicy> from_config(const Config& config);
+  // From `config`. The signing key is read when the first entry is signed: a start that
+  // writes nothing does not pay for it.
+  static TrustPolicy from_config(const Config& config);
 
   // Whether entries from the local cache, or from remote tiers and bundles, must be verified.
   bool
@@ -31,20 +34,18 @@ public:
   {
     return m_require != RequireSignature::off;
   }
-  bool
-  signs() const
-  {
-    return m_signer.has_value();
-  }
-
-  // Signs `entry` when a signing key is configured.
-  void sign(Entry& entry) const;
+  // Signs `entry` when a signing key is configured. A key that cannot be read is one error
+  // (naming the file and the setting), and entries are then written unsigned.
+  void sign(Entry& entry);
   Verdict verify(const Entry& entry) const;
 
 private:
   RequireSignature m_require = RequireSignature::off;
-  std::vector<PublicKey> m_trusted;
-  std::optional<SigningKey> m_signer;
+  std::vector<PublicKey> m_trusted; // trusted_keys; the config has checked their syntax
+  std::string m_signing_key_file;
+  std::string m_signing_key_origin;
+  std::shared_ptr<std::once_flag> m_load_once = std::make_shared<std::once_flag>();
+  std::optional<SigningKey> m_signer; // set by the first sign()
 };
 
 } // namespace jitcache::trust
