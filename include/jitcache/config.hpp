@@ -38,6 +38,7 @@ struct Config {
   bool assume_static_by_default = true;       // sizes start static; false: dynamic at once
   std::string remote; // remote tiers, as written (docs/configuration.md); empty: none
   uint32_t remote_flush_timeout_ms = 2000; // how long an exit waits for queued remote writes
+  std::string bundle;                      // a bundle to load at start (artifacts.hpp)
   std::string signing_key;                 // secret key file; every entry written is signed with it
   std::string trusted_keys;                // public keys (hex) whose signatures are trusted
   RequireSignature require_signature = RequireSignature::off;

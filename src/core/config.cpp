@@ -250,6 +250,13 @@ definitions()
        return {};
      },
      [](const Config& config) { return fmt::format("{}ms", config.remote_flush_timeout_ms); }},
+    {{"bundle", "JITCACHE_BUNDLE", "",
+      "A bundle file that jit::function and jitcache run load when they start."},
+     [](Config& config, std::string_view text) -> Expected<void> {
+       config.bundle = std::string(text); // read at start; an error is logged, never fatal
+       return {};
+     },
+     [](const Config& config) { return config.bundle; }},
     {{"signing_key", "JITCACHE_SIGNING_KEY", "",
       "A secret key file (jitcache keygen); every entry this process writes is signed with it."},
      [](Config& config, std::string_view text) -> Expected<void> {

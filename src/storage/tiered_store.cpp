@@ -251,7 +251,7 @@ TieredStore::keep_locally(std::vector<Entry> entries)
 }
 
 std::optional<Entry>
-TieredStore::remote_form(const Entry& entry)
+TieredStore::portable_form(const Entry& entry)
 {
   Entry form = entry;
   for (auto& blob : form.blobs) {
@@ -279,6 +279,10 @@ TieredStore::get_many(std::span<const Key> keys, std::string_view kind)
   std::vector<Found> found(keys.size());
   std::vector<size_t> missing;
   for (size_t i = 0; i < keys.size(); ++i) {
+    if (auto bundled = find_in_bundles(keys[i], kind); !bundled.empty()) {
+      found[i] = std::move(bundled);
+      continue;
+    }
     auto local = m_local.get(keys[i], kind);
     if (local && !local->empty() && m_trust.checks_local()) {
       (void)trusted(local->entries, m_local.tier());
@@ -290,6 +294,9 @@ TieredStore::get_many(std::span<const Key> keys, std::string_view kind)
     }
   }
   ask_remotes(keys, kind, missing, found);
+  for (const auto& one : found) {
+    notify(one);
+  }
   return found;
 }
 
@@ -335,18 +342,81 @@ TieredStore::ask_remotes(std::span<const Key> keys, std::string_view kind,
   }
 }
 
+void
+TieredStore::add_bundle_entries(std::vector<Entry> entries)
+{
+  std::unordered_map<Key, std::vector<Entry>, KeyHash> added;
+  for (auto& entry : entries) {
+    for (auto& blob : entry.blobs) {
+      if (blob.name.ends_with(k_loadable_suffix)) {
+        blob.name.resize(blob.name.size() - k_loadable_suffix.size()); // loaded from memory
+      }
+    }
+    added[entry.key].push_back(std::move(entry));
+  }
+  std::unique_lock lock(m_bundle_mutex);
+  for (auto& [key, variants] : added) {
+    m_bundle[key] = std::move(variants);
+  }
+}
+
+Found
+TieredStore::find_in_bundles(const Key& key, std::string_view kind)
+{
+  Found found;
+  {
+    std::shared_lock lock(m_bundle_mutex);
+    if (m_bundle.empty()) {
+      return found;
+    }
+    const auto variants = m_bundle.find(key);
+    if (variants == m_bundle.end()) {
+      return found;
+    }
+    for (const auto& entry : variants->second) {
+      if (kind.empty() || entry.kind == kind) {
+        found.entries.push_back(entry);
+      }
+    }
+  }
+  if (!found.empty()) {
+    found.tier = std::string(k_bundle_tier);
+    m_local.record(core::counter::hit(k_bundle_tier, found.front().kind));
+    m_local.record(core::counter::time_saved_ms, found.front().compile_ms);
+  }
+  return found;
+}
+
+void
+TieredStore::notify(const Found& found) const
+{
+  if (m_listener) {
+    for (const auto& entry : found.entries) {
+      m_listener(entry.kind, entry.key);
+    }
+  }
+}
+
 Expected<Found>
 TieredStore::get(const Key& key, std::string_view kind)
 {
+  if (auto bundled = find_in_bundles(key, kind); !bundled.empty()) {
+    notify(bundled);
+    return bundled;
+  }
   auto local = m_local.get(key, kind);
   if (local && !local->empty() && m_trust.checks_local()) {
     (void)trusted(local->entries, m_local.tier());
   }
   if ((local && !local->empty()) || m_remotes.empty()) {
+    if (local) {
+      notify(*local);
+    }
     return local;
   }
   std::vector<Found> found(1);
   ask_remotes(std::span(&key, 1), kind, {0}, found);
+  notify(found.front());
   return std::move(found.front());
 }
 
@@ -355,6 +425,9 @@ TieredStore::put_local(const Entry& unsigned_entry)
 {
   Entry entry = unsigned_entry;
   m_trust.sign(entry);
+  if (m_listener) {
+    m_listener(entry.kind, entry.key);
+  }
   return m_local.put(entry);
 }
 
@@ -363,13 +436,16 @@ TieredStore::put(const Entry& unsigned_entry)
 {
   Entry entry = unsigned_entry;
   m_trust.sign(entry);
+  if (m_listener) {
+    m_listener(entry.kind, entry.key);
+  }
   auto stored = m_local.put(entry);
   const bool any_writable = std::any_of(m_remotes.begin(), m_remotes.end(),
                                         [](const auto& tier) { return !tier->read_only(); });
   if (!any_writable) {
     return stored;
   }
-  auto form = remote_form(entry);
+  auto form = portable_form(entry);
   auto bytes = form ? core::encode_entry(*form, m_config.compression_level)
                     : Expected<std::vector<uint8_t>>(make_error(ErrorCode::not_found, ""));
   if (bytes) {
@@ -391,7 +467,7 @@ TieredStore::push(std::span<const Entry> variants)
 {
   std::vector<uint8_t> value;
   for (const auto& variant : variants) {
-    auto form = remote_form(variant);
+    auto form = portable_form(variant);
     auto bytes = form ? core::encode_entry(*form, m_config.compression_level)
                       : Expected<std::vector<uint8_t>>(make_error(ErrorCode::not_found, ""));
     if (!bytes) {

@@ -22,6 +22,9 @@
 //    configured; under require_signature, entries from the remote tiers (remote) or from
 //    every tier (all) that a trusted key did not sign are rejected before anything uses
 //    them: counted (rejected.<tier>), warned about once per tier, a miss, never kept.
+//  - The bundle tier: entries a loaded bundle installed (artifacts/), in memory, asked before
+//    every other tier and never written to; their libraries are loaded from memory.
+//  - A listener (the artifacts recorder) hears of every entry a lookup returned or a put wrote.
 //  - Remote tiers never fail a lookup or a put: a failure is counted, warned about once per
 //    outage, and costs at most a timeout before the tier's circuit breaker opens.
 // Statistics of every tier go to the local store's statistics files.
@@ -36,14 +39,20 @@
 #include <jitcache/config.hpp>
 #include <jitcache/store.hpp>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <span>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace jitcache::storage {
+
+// The name of the tier that serves what loaded bundles installed (in counters and Found::tier).
+inline constexpr std::string_view k_bundle_tier = "bundle";
 
 // CompileClaim: the right to compile one key, held until destroyed (TieredStore::claim). It
 // holds the local cache's lock file for the key, so that this machine's processes compile it
@@ -129,6 +138,28 @@ public:
   };
   std::vector<Pushed> push(std::span<const Entry> variants);
 
+  // Installs a bundle's entries as the bundle tier, beside those installed before (a key's
+  // variants are replaced). Loadable files travel inline (X.loadable) and stay in memory.
+  // REQUIRES: each entry was checked and, under require_signature, its bundle trusted
+  // (artifacts/bundle_format.hpp).
+  void add_bundle_entries(std::vector<Entry> entries);
+  // Writes entries that travelled (remote values, bundles) to the local store as this machine
+  // keeps them: an `X.loadable` blob becomes a loadable file and an `X_file` blob, or, when
+  // the local store cannot keep files, the bytes under the name `X`. Returns them so.
+  std::vector<Entry> keep_locally(std::vector<Entry> entries);
+  // `entry` as it travels off this machine: loadable files inline (`X_file` -> `X.loadable`).
+  // nullopt if such a file is missing (trimmed meanwhile).
+  std::optional<Entry> portable_form(const Entry& entry);
+
+  // Hears of every entry a lookup returned (kind, key) and every entry put.
+  using Listener = std::function<void(std::string_view kind, const Key& key)>;
+  // REQUIRES: called before the store is used by more than one thread.
+  void
+  set_listener(Listener listener)
+  {
+    m_listener = std::move(listener);
+  }
+
   // The right to compile `key`, waiting at most `timeout` for another holder (a process on
   // this machine, or a machine that holds the key's lease) to store it. Never fails: without
   // a local cache or a remote tier that gives leases, or once the wait runs out, the claim
@@ -143,11 +174,9 @@ private:
   // The entries in a remote value, checked; empty when it fails the checks (counted).
   std::vector<Entry> checked_entries(const remote::RemoteTier& tier, const Key& key,
                                      const Bytes& value);
-  // A remote hit's entries as this machine keeps them: written back to the local store with
-  // their loadable files, or with those files' bytes inline when it cannot keep them.
-  std::vector<Entry> keep_locally(std::vector<Entry> entries);
-  // `entry` as remote tiers store it: loadable files inline. nullopt if a file is missing.
-  std::optional<Entry> remote_form(const Entry& entry);
+  // The bundle tier's entries of `key` and `kind` (any kind if empty), counted; empty if none.
+  Found find_in_bundles(const Key& key, std::string_view kind);
+  void notify(const Found& found) const;
 
   // Removes the entries a trusted key did not sign, counting and warning under `tier`;
   // returns whether all were trusted.
@@ -163,6 +192,9 @@ private:
   trust::TrustPolicy m_trust;
   std::mutex m_unusable_mutex;
   std::set<std::pair<const remote::RemoteTier*, Key>> m_unusable; // guarded by the mutex
+  std::shared_mutex m_bundle_mutex;
+  std::unordered_map<Key, std::vector<Entry>, KeyHash> m_bundle; // guarded by m_bundle_mutex
+  Listener m_listener;
 };
 
 } // namespace jitcache::storage

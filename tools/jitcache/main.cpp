@@ -28,6 +28,7 @@ void add_run_command(CLI::App&, const GlobalOptions&, Command&);
 void add_pgo_command(CLI::App&, const GlobalOptions&, Command&);
 void add_remote_command(CLI::App&, const GlobalOptions&, Command&);
 void add_keygen_command(CLI::App&, const GlobalOptions&, Command&);
+void add_bundle_command(CLI::App&, const GlobalOptions&, Command&);
 } // namespace jitcache::cli
 
 namespace {
@@ -90,6 +91,7 @@ const std::array k_commands = {
   CommandRegistrar{"pgo", jitcache::cli::add_pgo_command},
   CommandRegistrar{"remote", jitcache::cli::add_remote_command},
   CommandRegistrar{"keygen", jitcache::cli::add_keygen_command},
+  CommandRegistrar{"bundle", jitcache::cli::add_bundle_command},
 };
 
 // The first word on the command line that is not an option (nor --cache-dir's value): the

@@ -1,10 +1,11 @@
 // jitcache run FILE [--function NAME] [--input NAME=TYPE]... [--repeat N] [--seed S] [--check]
-//                   [--no-cache] [--json]
+//                   [--no-cache] [--json] [--bundle FILE]
 // Compiles and runs a tensor program of the reference JIT through the cache. Exit codes:
 // 0 ran compiled; 1 the program is malformed or --check failed; 2 usage; 3 ran, but at least
 // one function fell back to the interpreter because its kernels could not be compiled.
 #include "cli.hpp"
 
+#include "jit/artifacts/bundles.hpp"
 #include "jit/runner/program_runner.hpp"
 
 #include <fmt/format.h>
@@ -29,6 +30,7 @@ struct RunCommandOptions {
   bool check = false;
   bool no_cache = false;
   bool json = false;
+  std::string bundle;
 };
 
 nlohmann::json
@@ -114,6 +116,25 @@ print_text_report(const std::string& file, const jit::RunReport& report)
   }
 }
 
+// Loads `--bundle FILE` (a bundle that cannot be loaded fails the command, before anything
+// runs), else the one the `bundle` setting names (one that cannot be loaded is an error
+// message, and the run goes on without it).
+void
+load_bundle(jit::Runtime& runtime, const std::string& file)
+{
+  if (file.empty()) {
+    (void)jit::load_configured_bundle(runtime);
+    return;
+  }
+  if (runtime.store() == nullptr) {
+    throw UsageError("--bundle needs the cache (it is off: --no-cache or disable)");
+  }
+  auto summary = jit::load_bundle_file(runtime, file, jit::Destination::process);
+  if (!summary) {
+    throw Failure(summary.error().message);
+  }
+}
+
 int
 run_run(const GlobalOptions& global, const RunCommandOptions& options)
 {
@@ -166,6 +187,7 @@ run_run(const GlobalOptions& global, const RunCommandOptions& options)
   auto dispatch = jit::DispatchOptions::from(runtime_options.config);
   dispatch.warn_when_degraded = false; // reported below, with the diagnostics
   jit::Runtime runtime(std::move(runtime_options));
+  load_bundle(runtime, options.bundle);
   jit::RunOptions run_options{options.seed, options.check, options.repeat, dispatch};
   auto report = jit::run_program(*program, calls, runtime, run_options, parse_ms);
   if (!report) {
@@ -218,6 +240,8 @@ add_run_command(CLI::App& app, const GlobalOptions& global, Command& chosen)
                     "Compare compiled results with the interpreter; a mismatch exits 1");
   command->add_flag("--no-cache", options->no_cache, "Neither read nor write the persistent cache");
   command->add_flag("--json", options->json, "Print one JSON object (fields in docs/cli.md)");
+  command->add_option("--bundle", options->bundle,
+                      "Load this bundle first: its precompiled functions run without tracing");
   run_when_chosen(command, global, chosen, options, run_run);
 }
 

@@ -2,6 +2,7 @@
 
 #include "util/files.hpp"
 #include "util/hashing.hpp"
+#include "util/host_cpu.hpp"
 #include "util/subprocess.hpp"
 
 #include <fmt/format.h>
@@ -9,9 +10,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ranges>
-#include <sstream>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 namespace jitcache::jit {
@@ -42,26 +41,6 @@ find_program(const std::string& program)
     }
   }
   return std::nullopt;
-}
-
-std::string
-cpu_features()
-{
-  // x86 lists "flags", ARM lists "Features"; the first such line describes every core.
-  auto bytes = util::read_file("/proc/cpuinfo");
-  if (!bytes) {
-    return {};
-  }
-  std::istringstream lines(std::string(bytes->begin(), bytes->end()));
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.starts_with("flags") || line.starts_with("Features")) {
-      auto words = split_words(line.substr(line.find(':') + 1));
-      std::sort(words.begin(), words.end());
-      return fmt::format("{}", fmt::join(words, " "));
-    }
-  }
-  return {};
 }
 
 } // namespace
@@ -266,11 +245,9 @@ Toolchain::probe_compiler(VersionCache* versions)
 void
 Toolchain::set_target()
 {
-  utsname host{};
-  ::uname(&host);
-  m_target.architecture = host.machine;
+  m_target.architecture = util::host_architecture();
   if (tunes_for_host(m_flags)) {
-    m_target.cpu_features = cpu_features();
+    m_target.cpu_features = util::host_cpu_features();
   }
 }
 

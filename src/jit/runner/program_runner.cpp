@@ -6,6 +6,7 @@
 #include "jit/plan/planner.hpp"
 #include "jit/runner/compare.hpp"
 #include "jit/runner/random_inputs.hpp"
+#include "jit/runtime/precompiled.hpp"
 #include "jit/runtime/specialize.hpp"
 
 #include "util/available_memory.hpp"
@@ -174,15 +175,11 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
     }
     auto& function = report_for(report, call.function);
     auto& stats = function.stats;
-    if (stats.traces == 0) {
-      stats.traces = 1;
-      stats.trace_ms +=
-        parse_ms / static_cast<double>(std::max<size_t>(program.functions.size(), 1));
-    }
     auto& dispatcher = dispatchers[call.function];
     if (!dispatcher) {
       dispatcher =
-        std::make_unique<Dispatcher>(call.function, runtime, options.dispatch, /*traced=*/false);
+        std::make_unique<Dispatcher>(call.function, runtime, options.dispatch,
+                                     /*traced=*/false, program_function_identity(*graph));
     }
     const Dispatcher::BuildGraph build = [graph](std::span<const ArgView> args,
                                                  const dispatch::DynamicDims& dynamic) {

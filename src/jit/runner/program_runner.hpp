@@ -42,7 +42,8 @@ struct RunReport {
   bool check_failed = false;
 };
 
-// `parse_ms` is how long reading the program took; it is counted as tracing.
+// `parse_ms` is how long reading the program took: part of the wall time, not of any
+// function's (reading a program is not tracing it).
 Expected<RunReport> run_program(const Program& program, const std::vector<RunLine>& calls,
                                 Runtime& runtime, const RunOptions& options, double parse_ms);
 

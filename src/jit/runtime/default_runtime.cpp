@@ -26,10 +26,21 @@ default_options()
 
 } // namespace
 
+artifacts::Recorder&
+process_recorder()
+{
+  static artifacts::Recorder recorder;
+  return recorder;
+}
+
 Runtime&
 default_runtime()
 {
-  static Runtime runtime(default_options());
+  static Runtime& runtime = [] -> Runtime& {
+    static Runtime made(default_options());
+    made.record_into(&process_recorder());
+    return made;
+  }();
   return runtime;
 }
 

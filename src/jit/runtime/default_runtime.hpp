@@ -6,6 +6,10 @@
 
 namespace jitcache::jit {
 
+// Records every artifact it saves or hits in process_recorder() (artifacts::save()).
 Runtime& default_runtime();
+
+// What this process's jit::functions saved or hit: the bundle artifacts::save() makes.
+artifacts::Recorder& process_recorder();
 
 } // namespace jitcache::jit

@@ -1,6 +1,7 @@
 #include "jit/runtime/dispatcher.hpp"
 
 #include "jit/execute/interpreter.hpp"
+#include "jit/ir/printer.hpp"
 #include "jit/runtime/graph_structure.hpp"
 #include "jit/runtime/specialize.hpp"
 #include "pgo/profile_store.hpp"
@@ -17,6 +18,21 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A level-0 hit: a memory hit, except the first call a precompiled variant serves, which is
+// the bundle's hit.
+const Specialization*
+served(const dispatch::CacheEntry* entry, FunctionStats& stats)
+{
+  const auto* specialization = static_cast<const Specialization*>(entry->payload.get());
+  if (specialization->from_bundle && !specialization->used.load(std::memory_order_relaxed) &&
+      !specialization->used.exchange(true)) {
+    ++stats.bundle_hits;
+  } else {
+    ++stats.memory_hits;
+  }
+  return specialization;
+}
+
 } // namespace
 
 DispatchOptions
@@ -29,12 +45,57 @@ DispatchOptions::from(const Config& config)
   return options;
 }
 
-Dispatcher::Dispatcher(std::string name, Runtime& runtime, DispatchOptions options, bool traced)
-  : m_name(std::move(name)), m_runtime(runtime), m_options(options), m_traced(traced),
-    m_cache(options.cache), m_frames(options.assume_static_by_default),
-    m_limits(m_name, options.limits)
+Dispatcher::Dispatcher(std::string name, Runtime& runtime, DispatchOptions options, bool traced,
+                       std::string identity)
+  : m_name(std::move(name)), m_identity(identity.empty() ? m_name : std::move(identity)),
+    m_runtime(runtime), m_options(options), m_traced(traced), m_cache(options.cache),
+    m_frames(options.assume_static_by_default), m_limits(m_name, options.limits)
 {
   set_strategy(options.strategy, options.recursive);
+  (void)install_precompiled();
+}
+
+bool
+Dispatcher::install_precompiled()
+{
+  const uint64_t generation = m_runtime.precompiled_generation();
+  if (generation == m_precompiled_seen) {
+    return false;
+  }
+  m_precompiled_seen = generation;
+  const auto variants = m_runtime.precompiled_for(m_identity);
+  for (size_t i = m_precompiled_installed; i < variants.size(); ++i) {
+    const auto& variant = variants[i];
+    m_cache.install_precompiled(variant.guards, variant.specialization);
+    if (variant.profile) {
+      // What the function learned where the bundle was made: later misses compile with it.
+      m_frames.seed(variant.profile->dynamic);
+      m_saved_dynamic.merge(variant.profile->dynamic);
+    }
+  }
+  const bool installed = variants.size() > m_precompiled_installed;
+  m_precompiled_installed = variants.size();
+  return installed;
+}
+
+void
+Dispatcher::record_variant(const Specialization& specialization, const guards::GuardSet& guards,
+                           const Key& graph_key)
+{
+  auto* recorder = m_runtime.recorder();
+  if (recorder == nullptr || !specialization.executable ||
+      specialization.graph.has_uncacheable_op()) {
+    return; // nothing stored to make it ready elsewhere
+  }
+  PrecompileRecord record;
+  record.function = m_identity;
+  record.guard = guards.to_string();
+  record.graph_text = print_graph(specialization.graph);
+  record.graph_key = graph_key;
+  if (m_frames.dynamic().any()) {
+    record.profile = pgo::Profile{m_name, m_profile_graph, m_frames.dynamic()};
+  }
+  recorder->note_entry(make_precompile_entry(record));
 }
 
 void
@@ -87,13 +148,16 @@ Dispatcher::prepare(std::span<const ArgView> args, const BuildGraph& build, Func
     return nullptr;
   }
   if (const auto* entry = m_cache.lookup(args)) {
-    ++stats.memory_hits;
-    return static_cast<const Specialization*>(entry->payload.get());
+    return served(entry, stats);
   }
   std::lock_guard lock(m_compile_mutex);
   if (const auto* entry = m_cache.lookup(args)) {
-    ++stats.memory_hits; // another thread compiled it meanwhile
-    return static_cast<const Specialization*>(entry->payload.get());
+    return served(entry, stats); // another thread compiled it meanwhile
+  }
+  if (install_precompiled()) {
+    if (const auto* entry = m_cache.lookup(args)) {
+      return served(entry, stats);
+    }
   }
   return compile(args, build, strategy, stats);
 }
@@ -120,9 +184,7 @@ Dispatcher::compile(std::span<const ArgView> args, const BuildGraph& build,
     m_recompile_reasons.push_back(std::move(reason));
   }
   const auto build_start = Clock::now();
-  if (m_traced) {
-    ++stats.traces;
-  }
+  ++stats.traces; // the lambda traced, or the program's function specialized to the call
   auto dynamic = m_frames.observe(args);
   auto graph = build(args, dynamic);
   if (graph && !m_profile_loaded) {
@@ -154,6 +216,7 @@ Dispatcher::compile(std::span<const ArgView> args, const BuildGraph& build,
   specialization->graph = std::move(*graph);
   specialization->executable = std::move(prepared.executable);
   const auto* entry = m_cache.insert(guards_for(specialization->graph, m_traced), specialization);
+  record_variant(*specialization, entry->guards, prepared.graph_key);
   if (m_frames.dynamic().any() && m_frames.dynamic() != m_saved_dynamic) {
     save_profile();
   }

@@ -7,6 +7,11 @@
 // graph with the dimensions known to vary left symbolic, prepare it through the Runtime
 // (levels 1 and 2), and insert a variant guarded by its parameter types. A miss after the
 // first compile is a recompile, with the failing guard of the newest variant as its reason.
+//
+// Precompiled variants (from a bundle the runtime loaded) for the function's identity are
+// installed at construction and again when the runtime has new ones at a miss; they are
+// checked first. Each variant the dispatcher makes is noted in the runtime's recorder, if any,
+// as a precompile artifact.
 #pragma once
 
 #include "dispatch/frame_state.hpp"
@@ -14,6 +19,7 @@
 #include "dispatch/recompile_limits.hpp"
 #include "dispatch/strategy.hpp"
 #include "jit/runtime/runtime.hpp"
+#include "jit/runtime/specialization.hpp"
 
 #include <jitcache/jit/function_stats.hpp>
 
@@ -24,12 +30,6 @@
 #include <vector>
 
 namespace jitcache::jit {
-
-// One compiled variant: the cache entry's payload.
-struct Specialization {
-  Graph graph;
-  std::shared_ptr<const Executable> executable; // empty: compiling failed, the interpreter runs it
-};
 
 struct DispatchOptions {
   dispatch::Strategy strategy = dispatch::Strategy::compile;
@@ -52,7 +52,9 @@ public:
   using RunEager = std::function<Expected<std::vector<Tensor>>(std::span<const Tensor>)>;
 
   // `traced`: graphs come from tracing, whose symbols stand for sizes >= 2 (specialize.hpp).
-  Dispatcher(std::string name, Runtime& runtime, DispatchOptions options, bool traced);
+  // `identity` names the function to precompiled variants (precompiled.hpp); empty: `name`.
+  Dispatcher(std::string name, Runtime& runtime, DispatchOptions options, bool traced,
+             std::string identity = {});
 
   // The variant that serves a call with `args`, compiling it if needed and allowed; nullptr
   // when the call should run eagerly. Fails only if the graph cannot be built.
@@ -87,8 +89,15 @@ private:
   std::optional<dispatch::Strategy> recursive_strategy() const;
   void load_profile(const Graph& graph);
   void save_profile();
+  // Installs the runtime's precompiled variants of this function not installed yet; returns
+  // whether it installed any. With m_compile_mutex held (or from the constructor).
+  bool install_precompiled();
+  // Notes a variant just made in the runtime's recorder.
+  void record_variant(const Specialization& specialization, const guards::GuardSet& guards,
+                      const Key& graph_key);
 
   std::string m_name;
+  std::string m_identity;
   Runtime& m_runtime;
   DispatchOptions m_options;
   bool m_traced;
@@ -103,6 +112,8 @@ private:
   bool m_profile_loaded = false;
   std::string m_profile_graph; // the structural key the profile is filed under
   dispatch::DynamicDims m_saved_dynamic;
+  uint64_t m_precompiled_seen = 0; // the runtime's precompiled generation last installed
+  size_t m_precompiled_installed = 0;
 };
 
 } // namespace jitcache::jit

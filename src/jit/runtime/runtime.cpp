@@ -127,6 +127,15 @@ private:
   Store& m_store;
 };
 
+// The counter of hits on `tier`: the bundle tier, the local store or a remote tier.
+uint64_t&
+hits_on(std::string_view tier, FunctionStats& stats)
+{
+  return tier == storage::k_bundle_tier ? stats.bundle_hits
+         : tier == "local"              ? stats.local_hits
+                                        : stats.remote_hits;
+}
+
 } // namespace
 
 Runtime::Runtime(RuntimeOptions options)
@@ -273,9 +282,9 @@ Runtime::find_graph(const Graph& graph, const Key& key, FunctionStats& stats)
     ++stats.misses;
     return std::nullopt;
   }
-  const bool remote = entries->tier != m_store->local().tier();
+  auto& hits = hits_on(entries->tier, stats);
   if (stored->kernel_keys.empty()) {
-    ++(remote ? stats.remote_hits : stats.local_hits);
+    ++hits;
     return Prepared{make_kernelless_executable(graph, std::move(stored->plan)), {}, key};
   }
   auto load_start = Clock::now();
@@ -302,8 +311,57 @@ Runtime::find_graph(const Graph& graph, const Key& key, FunctionStats& stats)
     ++stats.misses;
     return std::nullopt;
   }
-  ++(remote ? stats.remote_hits : stats.local_hits);
+  ++hits;
   return Prepared{std::move(*executable), {}, key};
+}
+
+std::optional<Prepared>
+Runtime::prepare_stored(const Graph& graph, const Key& graph_key, FunctionStats& stats)
+{
+  const auto spec = m_kernel_cache.store_spec(structural_key(graph), nullptr);
+  const kernel_cache::ArgSpec sizes = size_words(graph);
+  if (auto payload = m_kernel_cache.lookup(spec, sizes)) {
+    ++stats.memory_hits;
+    return *static_cast<const Prepared*>(payload.get());
+  }
+  if (!m_store) {
+    return std::nullopt;
+  }
+  auto prepared = find_graph(graph, graph_key, stats);
+  if (prepared) {
+    m_kernel_cache.store(spec, sizes, std::make_shared<Prepared>(*prepared));
+  }
+  return prepared;
+}
+
+void
+Runtime::add_precompiled(const std::string& function, PrecompiledVariant variant)
+{
+  std::lock_guard lock(m_precompiled_mutex);
+  m_precompiled[function].push_back(std::move(variant));
+  m_precompiled_generation.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::vector<PrecompiledVariant>
+Runtime::precompiled_for(const std::string& function) const
+{
+  std::lock_guard lock(m_precompiled_mutex);
+  const auto found = m_precompiled.find(function);
+  return found == m_precompiled.end() ? std::vector<PrecompiledVariant>{} : found->second;
+}
+
+void
+Runtime::record_into(artifacts::Recorder* recorder)
+{
+  m_recorder = recorder;
+  if (m_store) {
+    if (recorder == nullptr) {
+      m_store->set_listener(nullptr);
+    } else {
+      m_store->set_listener(
+        [recorder](std::string_view kind, const Key& key) { recorder->note(kind, key); });
+    }
+  }
 }
 
 storage::CompileClaim
@@ -442,7 +500,7 @@ Runtime::find_kernel_objects(const std::vector<Key>& keys, bool use_store, Funct
       ++stats.misses;
       continue;
     }
-    ++(found[n].tier == m_store->local().tier() ? stats.local_hits : stats.remote_hits);
+    ++hits_on(found[n].tier, stats);
     std::lock_guard lock(m_mutex);
     m_objects.emplace(asked[n], object->data);
     objects[asked_index[n]] = object->data;

@@ -23,12 +23,19 @@
 // read what the first one wrote.
 // A compiler that is missing or fails does not fail the call: prepare returns no
 // executable, the reason and the diagnostics, and the caller runs the interpreter.
+// Bundles (artifacts/): a loaded bundle's entries are a tier of the store, asked first, and its
+// precompiled functions wait here (add_precompiled) for their dispatchers, which install them
+// in their level-0 caches; prepare_stored() readies a precompiled variant's graph from its key
+// alone, with no compiler. A recorder (record_into) notes every entry the store returned or
+// wrote, and each dispatcher the variants it made, for save().
 #pragma once
 
+#include "artifacts/recorder.hpp"
 #include "jit/build/kernel_build.hpp"
 #include "jit/build/toolchain.hpp"
 #include "jit/execute/executable.hpp"
 #include "jit/plan/plan.hpp"
+#include "jit/runtime/precompiled.hpp"
 #include "kernel_cache/kernel_cache.hpp"
 #include "storage/local/local_store.hpp"
 #include "storage/tiered_store.hpp"
@@ -38,6 +45,7 @@
 #include <jitcache/config.hpp>
 #include <jitcache/jit/function_stats.hpp>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,8 +82,39 @@ public:
     return m_store.get();
   }
 
+  const Config&
+  config() const
+  {
+    return m_options.config;
+  }
+
   // The key a graph has under this runtime's toolchain, or an error if there is no compiler.
   Expected<KeyBuilder> graph_key(const Graph& graph);
+
+  // A graph whose key is known (a precompiled function's), from level 1 or the store, without
+  // the compiler; nullopt if the store has no usable entry for it (counted in `stats`).
+  std::optional<Prepared> prepare_stored(const Graph& graph, const Key& graph_key,
+                                         FunctionStats& stats);
+
+  // Precompiled variants a bundle installed, by function identity (precompiled.hpp).
+  void add_precompiled(const std::string& function, PrecompiledVariant variant);
+  std::vector<PrecompiledVariant> precompiled_for(const std::string& function) const;
+  // Grows by one with every add_precompiled(), so a dispatcher knows when to look again.
+  uint64_t
+  precompiled_generation() const
+  {
+    return m_precompiled_generation.load(std::memory_order_acquire);
+  }
+
+  // Notes every artifact this runtime's store returns or writes, and every variant its
+  // dispatchers make, in `recorder` (nullptr: stop). REQUIRES: no other thread uses the
+  // runtime meanwhile; `recorder` outlives the runtime or a later call with nullptr.
+  void record_into(artifacts::Recorder* recorder);
+  artifacts::Recorder*
+  recorder() const
+  {
+    return m_recorder;
+  }
 
   // Level 1, for counts and tests.
   kernel_cache::KernelCache&
@@ -145,6 +184,10 @@ private:
   std::unordered_map<Key, Bytes, KeyHash> m_objects; // kernel objects seen by this process
   kernel_cache::KernelCache m_kernel_cache; // level 1: graph structure, then sizes -> Prepared
   std::unique_ptr<util::ThreadPool> m_pool;
+  mutable std::mutex m_precompiled_mutex;
+  std::unordered_map<std::string, std::vector<PrecompiledVariant>> m_precompiled;
+  std::atomic<uint64_t> m_precompiled_generation{0};
+  artifacts::Recorder* m_recorder = nullptr;
 };
 
 } // namespace jitcache::jit

@@ -1,5 +1,6 @@
 // jit::function's type-independent half: tracing a call into a graph and dispatching calls
 // through a level-0 Dispatcher on the default runtime.
+#include "jit/artifacts/bundles.hpp"
 #include "jit/runtime/default_runtime.hpp"
 #include "jit/runtime/dispatcher.hpp"
 #include "jit/runtime/specialize.hpp"
@@ -56,12 +57,23 @@ trace(const std::string& name, const std::vector<TensorType>& types, const Funct
   return session->builder().finish(std::move(outputs));
 }
 
+// The process's runtime, with the configured bundle (JITCACHE_BUNDLE) loaded once, before the
+// first function's dispatcher looks for precompiled variants.
+Runtime&
+runtime_with_bundle()
+{
+  static std::once_flag loaded;
+  auto& runtime = default_runtime();
+  std::call_once(loaded, [&runtime] { (void)load_configured_bundle(runtime); });
+  return runtime;
+}
+
 } // namespace
 
 struct FunctionCore::State {
   explicit State(std::string function_name)
     : name(std::move(function_name)),
-      dispatcher(name, default_runtime(), options_from_config(), /*traced=*/true)
+      dispatcher(name, runtime_with_bundle(), options_from_config(), /*traced=*/true)
   {
   }
   std::string name;

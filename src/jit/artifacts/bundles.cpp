@@ -1,0 +1,93 @@
+#include "jit/artifacts/bundles.hpp"
+
+#include "jit/build/toolchain.hpp"
+#include "util/files.hpp"
+#include "util/log.hpp"
+
+#include <fmt/format.h>
+
+namespace jitcache::jit {
+
+artifacts::BundleReadOptions
+bundle_read_options(const Config& config)
+{
+  artifacts::BundleReadOptions options;
+  options.trusted =
+    trust::parse_public_keys(config.trusted_keys)
+      .value_or(std::vector<trust::PublicKey>{}); // the configuration has checked them
+  options.require_trusted_signature = config.require_signature != RequireSignature::off;
+  return options;
+}
+
+Expected<artifacts::Summary>
+load_bundle(Runtime& runtime, const Bytes& bytes, Destination destination)
+{
+  auto bundle = artifacts::read_bundle(bytes, bundle_read_options(runtime.config()));
+  if (!bundle) {
+    return std::unexpected(bundle.error());
+  }
+  return artifacts::install_bundle(*bundle, jit_artifact_kinds(runtime, destination));
+}
+
+Expected<artifacts::Summary>
+load_bundle_file(Runtime& runtime, const std::filesystem::path& path, Destination destination)
+{
+  auto bytes = util::read_file(path);
+  if (!bytes) {
+    return std::unexpected(bytes.error()); // it names the file
+  }
+  auto summary = load_bundle(runtime, Bytes::adopt(std::move(*bytes)), destination);
+  if (!summary) {
+    return make_error(summary.error().code,
+                      fmt::format("{}: {}", path.string(), summary.error().message));
+  }
+  return summary;
+}
+
+std::optional<artifacts::Summary>
+load_configured_bundle(Runtime& runtime)
+{
+  const auto& file = runtime.config().bundle;
+  if (file.empty()) {
+    return std::nullopt;
+  }
+  if (runtime.store() == nullptr) {
+    util::log_error(fmt::format("jitcache: bundle {}: no cache is configured, so it is not "
+                                "loaded",
+                                file));
+    return std::nullopt;
+  }
+  auto summary = load_bundle_file(runtime, file, Destination::process);
+  if (!summary) {
+    util::log_error(fmt::format("jitcache: bundle ({}): {}; going on without it",
+                                runtime.config().origins.count("bundle") != 0
+                                  ? runtime.config().origins.at("bundle")
+                                  : std::string("option"),
+                                summary.error().message));
+    return std::nullopt;
+  }
+  util::log_debug(fmt::format("jitcache: loaded bundle {}: {}", file, summary->to_string()));
+  return std::move(*summary);
+}
+
+Expected<artifacts::MadeBundle>
+make_bundle(Runtime& runtime, const artifacts::Recorder::Noted& noted)
+{
+  const auto& config = runtime.config();
+  std::optional<trust::SigningKey> signer;
+  if (!config.signing_key.empty()) {
+    auto key = trust::SigningKey::load(config.signing_key);
+    if (!key) {
+      return make_error(key.error().code, fmt::format("signing_key: {}", key.error().message));
+    }
+    signer = std::move(*key);
+  }
+  artifacts::MakeOptions options;
+  options.compression_level = config.compression_level;
+  options.signer = signer ? &*signer : nullptr;
+  // The compiler's version probe describes the making machine only (as for remote push).
+  options.left_out_kinds = {std::string(k_toolchain_kind)};
+  return artifacts::make_bundle(noted, *runtime.store(), options);
+}
+
+} // namespace jitcache::jit
