@@ -1,10 +1,17 @@
 // Embedding jitcache's reference JIT in a C++ program: a two-layer perceptron written as a
 // lambda, traced on its first call, compiled through the system compiler and cached on disk
 // (JITCACHE_DIR, else ~/.cache/jitcache). Run it twice: the second process compiles nothing.
+//
+// With EMBED_MLP_SAVE_BUNDLE=FILE it also saves what it compiled or found as a bundle
+// (jitcache::artifacts::save()); a fresh process given JITCACHE_BUNDLE=FILE then runs the
+// function without tracing it, and needs no compiler.
+#include <jitcache/artifacts.hpp>
 #include <jitcache/jit/function.hpp>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <vector>
 
 using jitcache::jit::DType;
@@ -55,11 +62,13 @@ main()
   }
 
   const auto stats = mlp.stats();
-  std::printf("calls %llu, traces %llu, compiles %llu, local hits %llu, memory hits %llu\n",
+  std::printf("calls %llu, traces %llu, compiles %llu, local hits %llu, bundle hits %llu, "
+              "memory hits %llu\n",
               static_cast<unsigned long long>(stats.calls),
               static_cast<unsigned long long>(stats.traces),
               static_cast<unsigned long long>(stats.compiles),
               static_cast<unsigned long long>(stats.local_hits),
+              static_cast<unsigned long long>(stats.bundle_hits),
               static_cast<unsigned long long>(stats.memory_hits));
   std::printf("prepare %.1f ms (trace %.2f, key %.2f, lookup %.2f, compile %.1f, load %.2f), "
               "execute %.2f ms\n",
@@ -67,5 +76,16 @@ main()
               stats.trace_ms, stats.key_ms, stats.lookup_ms, stats.compile_ms, stats.load_ms,
               stats.execute_ms);
   std::printf("max difference from the interpreter: %.3g\n", max_error);
+  if (const char* bundle = std::getenv("EMBED_MLP_SAVE_BUNDLE")) {
+    auto saved = jitcache::artifacts::save();
+    if (!saved) {
+      std::fprintf(stderr, "saving the bundle failed: %s\n", saved.error().message.c_str());
+      return 1;
+    }
+    std::ofstream(bundle, std::ios::binary)
+      .write(reinterpret_cast<const char*>(saved->bytes.data()),
+             static_cast<std::streamsize>(saved->bytes.size()));
+    std::printf("saved %s: %s\n", bundle, saved->summary.to_string().c_str());
+  }
   return max_error < 1e-4 && !stats.degraded ? 0 : 1;
 }

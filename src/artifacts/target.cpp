@@ -24,14 +24,15 @@ is_word(std::string_view word)
   });
 }
 
+// The words between separators; empty ones too when `keep_empty`.
 std::vector<std::string>
-split(std::string_view text, char separator)
+split(std::string_view text, char separator, bool keep_empty)
 {
   std::vector<std::string> words;
   size_t at = 0;
   while (at <= text.size()) {
     const size_t end = std::min(text.find(separator, at), text.size());
-    if (end > at) {
+    if (end > at || keep_empty) {
       words.emplace_back(text.substr(at, end - at));
     }
     at = end + 1;
@@ -86,7 +87,7 @@ Target::parse(std::string_view text)
                                   text));
   }
   if (colon != std::string_view::npos) {
-    target.cpu_features = split(text.substr(colon + 1), ',');
+    target.cpu_features = split(text.substr(colon + 1), ',', true);
     if (target.cpu_features.empty() ||
         !std::all_of(target.cpu_features.begin(), target.cpu_features.end(),
                      [](const std::string& word) { return is_word(word); })) {
@@ -109,9 +110,13 @@ Target::unmet_by(const Target& machine) const
     return fmt::format("it was compiled for {}, and this machine is {}", architecture,
                        machine.architecture);
   }
+  auto needed = cpu_features;
+  auto present = machine.cpu_features;
+  std::sort(needed.begin(), needed.end());
+  std::sort(present.begin(), present.end());
   std::vector<std::string> missing;
-  std::set_difference(cpu_features.begin(), cpu_features.end(), machine.cpu_features.begin(),
-                      machine.cpu_features.end(), std::back_inserter(missing));
+  std::set_difference(needed.begin(), needed.end(), present.begin(), present.end(),
+                      std::back_inserter(missing));
   if (!missing.empty()) {
     return fmt::format("it was compiled for a CPU with {}, which this machine's CPU lacks",
                        fmt::join(missing, ", "));
@@ -125,7 +130,7 @@ host_target()
   static const Target host = [] {
     Target target;
     target.architecture = util::host_architecture();
-    target.cpu_features = split(util::host_cpu_features(), ' ');
+    target.cpu_features = split(util::host_cpu_features(), ' ', false);
     return target;
   }();
   return host;
