@@ -1,5 +1,7 @@
-// Writes valid entries of the current format into a directory, as the fuzzer's seed corpus.
-// Each seed is prefixed with the fuzz target's mode byte (0: checked, 1: lenient).
+// Writes valid entries of the current format into a directory, as the entry decoder fuzzer's
+// seed corpus; each seed is prefixed with the fuzz target's mode byte (0: checked, 1:
+// lenient). With --bundles, valid bundles instead, for the bundle reader's fuzzer.
+#include "artifacts/bundle_format.hpp"
 #include "core/entry_format.hpp"
 #include "util/files.hpp"
 
@@ -11,11 +13,51 @@
 
 using namespace jitcache;
 
+namespace {
+
+int
+write_bundles(const std::filesystem::path& dir)
+{
+  if (!util::create_directories(dir)) {
+    return 1;
+  }
+  auto graph = testing::make_entry("graph", 300, "args 1; a0 dtype 1 sizes [s0, 128]", "graph");
+  graph.blobs.push_back({"library.loadable", Bytes::copy_of(std::string_view("\x7f"
+                                                                             "ELF"))});
+  const std::vector<std::pair<Entry, artifacts::Target>> artifacts = {
+    {testing::make_entry("kernel", 64), artifacts::Target{"x86_64", {}}},
+    {graph, artifacts::Target{"x86_64", {"avx2", "sse2"}}},
+    {testing::make_entry("profile", 16, "", "pgo"), artifacts::Target{}},
+  };
+  const auto key = trust::SigningKey::generate();
+  int index = 0;
+  for (const trust::SigningKey* signer : {static_cast<const trust::SigningKey*>(nullptr), &key}) {
+    for (size_t count = 0; count <= artifacts.size(); ++count) {
+      artifacts::BundleWriter writer;
+      for (size_t i = 0; i < count; ++i) {
+        if (!writer.add(artifacts[i].first, artifacts[i].second, 1)) {
+          return 1;
+        }
+      }
+      if (!util::write_file_atomic(dir / fmt::format("bundle-{}", index++),
+                                   writer.finish(signer))) {
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+} // namespace
+
 int
 main(int argc, char** argv)
 {
+  if (argc == 3 && std::string_view(argv[1]) == "--bundles") {
+    return write_bundles(argv[2]);
+  }
   if (argc != 2) {
-    std::fputs("usage: make_seed_corpus DIR\n", stderr);
+    std::fputs("usage: make_seed_corpus [--bundles] DIR\n", stderr);
     return 2;
   }
   const std::filesystem::path dir = argv[1];
