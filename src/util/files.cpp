@@ -185,6 +185,32 @@ create_directories(const std::filesystem::path& path)
   return {};
 }
 
+Expected<void>
+create_private_directory(const std::filesystem::path& path)
+{
+  if (path.has_parent_path()) {
+    if (auto made = util::create_directories(path.parent_path()); !made) {
+      return made;
+    }
+  }
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    return std::unexpected(errno_error("cannot create directory", path.native(), errno));
+  }
+  return {};
+}
+
+bool
+writable_by_others(const struct stat& st)
+{
+  return (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || st.st_uid != ::geteuid();
+}
+
+std::string
+describe_permissions(const struct stat& st)
+{
+  return fmt::format("mode 0{:o}, owner uid {}", st.st_mode & 07777, st.st_uid);
+}
+
 std::filesystem::path
 expand_home(std::string_view path)
 {

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <vector>
 
 namespace jitcache::util {
@@ -62,6 +63,14 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
                                  bool sync = false);
 
 Expected<void> create_directories(const std::filesystem::path& path);
+// Creates `path` private to its owner (0700), and its missing parents as usual; a directory
+// that exists is left as it is.
+Expected<void> create_private_directory(const std::filesystem::path& path);
+// Whether a user other than this process's could change the file `st` describes: it belongs
+// to another user, or its group or everyone may write it.
+bool writable_by_others(const struct stat& st);
+// "mode 0777, owner uid 1000", for messages about writable_by_others().
+std::string describe_permissions(const struct stat& st);
 
 // Expands a leading "~/" with $HOME.
 std::filesystem::path expand_home(std::string_view path);

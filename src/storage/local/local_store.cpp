@@ -31,10 +31,26 @@ open_directory(const Config& config)
   if (config.disable) {
     return Access::off;
   }
-  if (auto made = util::create_directories(config.dir); !made) {
+  if (auto made = util::create_private_directory(config.dir); !made) {
     util::warn_once("local:unusable", fmt::format("{}; the local cache is off for this process",
                                                   made.error().message));
     return Access::off;
+  }
+  if (struct stat st{}; ::stat(config.dir.c_str(), &st) == 0 && util::writable_by_others(st)) {
+    // Whoever can write the directory can plant entries in it.
+    if (config.require_signature == RequireSignature::all) {
+      util::warn_once("local:unusable",
+                      fmt::format("cache directory {} can be written by other users ({}), and "
+                                  "require_signature = all refuses it; the local cache is off "
+                                  "for this process (chmod 700 makes it private)",
+                                  config.dir.string(), util::describe_permissions(st)));
+      return Access::off;
+    }
+    util::warn_once("local:shared",
+                    fmt::format("cache directory {} can be written by other users ({}): any of "
+                                "them can plant code that this process runs; make it private "
+                                "(chmod 700), or set require_signature = all with trusted_keys",
+                                config.dir.string(), util::describe_permissions(st)));
   }
   if (::access(config.dir.c_str(), R_OK | X_OK) != 0) {
     util::warn_once("local:unusable",
@@ -314,6 +330,20 @@ LocalStore::get(const Key& key, std::string_view kind)
                       fmt::format("{} (in {})", bytes.error().message, m_config.dir.string())};
     util::warn_once("local:read", error.message);
     return std::unexpected(error);
+  }
+  if (util::writable_by_others(st)) {
+    const auto path = m_layout.entry_path_string(key);
+    if (m_config.require_signature == RequireSignature::all) {
+      record_miss(kind);
+      record(core::counter::rejected(tier()));
+      util::warn_once("local:rejected-writable",
+                      fmt::format("{} can be written by other users ({}); require_signature = "
+                                  "all refuses such entries, compiling instead",
+                                  path, util::describe_permissions(st)));
+      return Found{};
+    }
+    util::warn_once("local:writable-entry", fmt::format("{} can be written by other users ({})",
+                                                        path, util::describe_permissions(st)));
   }
   const uint64_t size = bytes->size();
   auto decoded = core::decode_entries(*bytes);

@@ -569,3 +569,72 @@ TEST(LocalStore, FullDiskLeavesNoPartialFile)
 }
 
 } // namespace jitcache::storage::local
+
+namespace jitcache::storage::local {
+namespace {
+
+mode_t
+mode_of(const std::filesystem::path& path)
+{
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  return st.st_mode & 07777;
+}
+
+TEST(LocalStorePermissions, ANewCacheDirectoryIsPrivateToItsOwner)
+{
+  TempDir dir;
+  const auto cache = dir.path() / "new" / "cache";
+  LocalStore store(config_for(cache));
+  ASSERT_EQ(store.access(), Access::read_write);
+  EXPECT_EQ(mode_of(cache), 0700U);
+}
+
+TEST(LocalStorePermissions, ADirectoryOthersCanWriteIsWarnedAboutOrRefusedUnderAll)
+{
+  TempDir dir;
+  const auto cache = dir.path() / "shared";
+  ASSERT_TRUE(util::create_directories(cache));
+  ASSERT_EQ(::chmod(cache.c_str(), 0777), 0);
+  ::testing::internal::CaptureStderr();
+  {
+    LocalStore store(config_for(cache));
+    EXPECT_EQ(store.access(), Access::read_write);
+  }
+  const auto warning = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(warning.find("can be written by other users (mode 0777"), std::string::npos) << warning;
+
+  auto config = config_for(cache);
+  config.require_signature = RequireSignature::all;
+  ::testing::internal::CaptureStderr();
+  LocalStore refusing(config);
+  const auto refusal = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(refusing.access(), Access::off);
+  EXPECT_NE(refusal.find("require_signature = all refuses it"), std::string::npos) << refusal;
+}
+
+TEST(LocalStorePermissions, AnEntryOthersCanWriteIsRejectedUnderAll)
+{
+  TempDir dir;
+  auto config = config_for(dir.path());
+  const Entry entry = make_entry("planted", 100);
+  {
+    LocalStore store(config);
+    ASSERT_TRUE(store.put(entry));
+    ASSERT_EQ(::chmod(store.layout().entry_path(entry.key).c_str(), 0666), 0);
+    ::testing::internal::CaptureStderr();
+    EXPECT_EQ(store.get(entry.key, "kernel").value().size(), 1U); // warned about only
+    EXPECT_NE(::testing::internal::GetCapturedStderr().find("can be written by other users"),
+              std::string::npos);
+  }
+  config.require_signature = RequireSignature::all;
+  LocalStore strict(config);
+  ::testing::internal::CaptureStderr();
+  EXPECT_TRUE(strict.get(entry.key, "kernel").value().empty());
+  (void)::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(strict.flush_stats());
+  EXPECT_EQ(strict.read_stats().value().get("rejected.local"), 1U);
+}
+
+} // namespace
+} // namespace jitcache::storage::local
