@@ -175,7 +175,7 @@ read_header(util::ByteReader& reader)
 // One record, checked against its manifest line.
 Expected<Entry>
 read_record(const Bytes& bytes, util::ByteReader& reader, const ManifestItem& item, size_t index,
-            const BundleReadOptions& options, util::Blake2b& whole)
+            const BundleReadOptions& options)
 {
   const size_t start = reader.offset();
   const auto what = fmt::format("artifact {} ({} {})", index + 1, item.kind, item.key.to_hex());
@@ -188,7 +188,6 @@ read_record(const Bytes& bytes, util::ByteReader& reader, const ManifestItem& it
   if (!record) {
     return std::unexpected(record.error());
   }
-  whole.update(*record);
   if (util::blake2b_256(*record) != item.digest) {
     return make_error(
       ErrorCode::corrupt,
@@ -293,8 +292,8 @@ BundleWriter::finish(const trust::SigningKey* signer) const
   writer.u16(0);
   writer.u32(static_cast<uint32_t>(manifest.size()));
   writer.bytes(std::span(reinterpret_cast<const uint8_t*>(manifest.data()), manifest.size()));
-  writer.bytes(m_records);
   const Digest checksum = util::blake2b_256(out);
+  writer.bytes(m_records);
   writer.bytes(checksum);
   if (signer == nullptr) {
     writer.u16(0);
@@ -322,20 +321,18 @@ read_bundle(const Bytes& bytes, const BundleReadOptions& options)
   if (!manifest) {
     return std::unexpected(manifest.error());
   }
-  // One forward pass: the checksum is computed as the records are read.
-  util::Blake2b whole;
-  whole.update(bytes.span().first(reader.offset()));
+  // One forward pass: the checksum covers what was read so far, the digests the rest.
+  const Digest computed = util::blake2b_256(bytes.span().first(reader.offset()));
   Bundle bundle;
   bundle.items.reserve(manifest->size());
   for (size_t i = 0; i < manifest->size(); ++i) {
-    auto entry = read_record(bytes, reader, (*manifest)[i], i, options, whole);
+    auto entry = read_record(bytes, reader, (*manifest)[i], i, options);
     if (!entry) {
       return std::unexpected(entry.error());
     }
     bundle.items.push_back(BundleItem{std::move((*manifest)[i]), std::move(*entry)});
   }
   const size_t checksum_at = reader.offset();
-  const Digest computed = whole.finish();
   auto stored = reader.bytes(k_digest_size, "checksum");
   if (!stored) {
     return std::unexpected(stored.error());

@@ -9,7 +9,8 @@
 //   records   := one entry record (core/entry_format.hpp) per manifest line, in its order,
 //                each exactly `size` bytes, whose BLAKE2b-256 is `digest` (64 hex digits)
 //   trailer   := checksum:byte[32] signature_size:u16 signature:byte[signature_size]
-//   checksum  := BLAKE2b-256 of header, manifest and records
+//   checksum  := BLAKE2b-256 of header and manifest, which names every record's digest: it
+//                covers the records through them, and each record is hashed once
 //   signature := signer's public key:byte[32] Ed25519 signature:byte[64] of
 //                "jitcache bundle 1" 0x00 checksum                (signature_size 0 or 96)
 //

@@ -27,7 +27,7 @@ namespace {
 
 // Checks every artifact and chooses those to install, by kind.
 Expected<Summary>
-choose(const Bundle& bundle, const KindRegistry& kinds, const Target& machine,
+choose(const Bundle& bundle, const KindRegistry& kinds, const Target* machine,
        std::map<std::string, std::vector<Entry>>& chosen)
 {
   Summary summary;
@@ -45,7 +45,11 @@ choose(const Bundle& bundle, const KindRegistry& kinds, const Target& machine,
                                   item.manifest.kind));
       continue;
     }
-    if (auto unmet = item.manifest.target.unmet_by(machine)) {
+    const auto& target = item.manifest.target;
+    const Target& here = machine != nullptr            ? *machine
+                         : target.cpu_features.empty() ? host_architecture()
+                                                       : host_target();
+    if (auto unmet = target.unmet_by(here)) {
       summary.skipped.push_back(fmt::format("{}: {}", what, *unmet));
       util::warn_once("bundle-target",
                       fmt::format("jitcache: a bundle holds code this machine cannot run, first "
@@ -70,14 +74,14 @@ choose(const Bundle& bundle, const KindRegistry& kinds, const Target& machine,
 } // namespace
 
 Expected<Summary>
-check_bundle(const Bundle& bundle, const KindRegistry& kinds, const Target& machine)
+check_bundle(const Bundle& bundle, const KindRegistry& kinds, const Target* machine)
 {
   std::map<std::string, std::vector<Entry>> chosen;
   return choose(bundle, kinds, machine, chosen);
 }
 
 Expected<Summary>
-install_bundle(const Bundle& bundle, const KindRegistry& kinds, const Target& machine)
+install_bundle(const Bundle& bundle, const KindRegistry& kinds, const Target* machine)
 {
   std::map<std::string, std::vector<Entry>> chosen;
   auto summary = choose(bundle, kinds, machine, chosen);

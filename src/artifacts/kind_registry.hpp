@@ -45,13 +45,15 @@ private:
 };
 
 // What install_bundle() would install, checked, without installing anything.
+// `machine`: the machine to install on; nullptr: this one (its CPU's features are read only
+// when an artifact needs some).
 Expected<Summary> check_bundle(const Bundle& bundle, const KindRegistry& kinds,
-                               const Target& machine = host_target());
+                               const Target* machine = nullptr);
 
 // Installs a bundle read by read_bundle(): checks every artifact (an error installs
 // nothing), then installs those whose kind `kinds` knows and whose target `machine` meets.
 // The summary counts what was installed and says what was skipped.
 Expected<Summary> install_bundle(const Bundle& bundle, const KindRegistry& kinds,
-                                 const Target& machine = host_target());
+                                 const Target* machine = nullptr);
 
 } // namespace jitcache::artifacts

@@ -125,11 +125,18 @@ Target::unmet_by(const Target& machine) const
 }
 
 const Target&
+host_architecture()
+{
+  static const Target host{util::host_architecture(), {}};
+  return host;
+}
+
+const Target&
 host_target()
 {
   static const Target host = [] {
     Target target;
-    target.architecture = util::host_architecture();
+    target.architecture = host_architecture().architecture;
     target.cpu_features = split(util::host_cpu_features(), ' ', false);
     return target;
   }();

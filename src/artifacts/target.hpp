@@ -34,8 +34,11 @@ struct Target {
   bool operator==(const Target&) const = default;
 };
 
-// This machine: its architecture and every feature of its CPU.
+// This machine: its architecture and every feature of its CPU (read from /proc/cpuinfo once).
 const Target& host_target();
+// This machine's architecture alone, which is cheap to learn: enough to check a target that
+// names no CPU feature.
+const Target& host_architecture();
 
 // The target of the code in `entry`, from its key's target components: "any" without them.
 // The CPU features enter a key as a digest of their list; they are known when that list is

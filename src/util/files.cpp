@@ -124,6 +124,20 @@ read_file(const std::filesystem::path& path)
   return read_fd(fd.get(), path);
 }
 
+Expected<Bytes>
+read_whole_file(const std::filesystem::path& path)
+{
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    return std::unexpected(errno_error("cannot open", path.native(), errno));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return std::unexpected(errno_error("cannot stat", path.native(), errno));
+  }
+  return read_sized(fd.get(), static_cast<size_t>(st.st_size), path.native());
+}
+
 Expected<std::string>
 read_text_file(const std::filesystem::path& path)
 {

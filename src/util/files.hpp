@@ -51,6 +51,8 @@ Expected<std::vector<uint8_t>> read_fd(int fd, const std::filesystem::path& path
 // Reads the `size` bytes a regular file holds (as fstat reported) into a buffer of exactly that
 // size, left uninitialized until read; a shorter file gives fewer bytes. `path` names it in errors.
 Expected<Bytes> read_sized(int fd, size_t size, std::string_view path);
+// A regular file's bytes, read into a buffer of its size (not zeroed first) in one read.
+Expected<Bytes> read_whole_file(const std::filesystem::path& path);
 // Reads until `buffer` is full or the file ends; returns the bytes read.
 // `path` only names the file in errors.
 Expected<size_t> read_into(int fd, std::span<uint8_t> buffer, std::string_view path);

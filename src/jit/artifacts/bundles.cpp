@@ -32,11 +32,11 @@ load_bundle(Runtime& runtime, const Bytes& bytes, Destination destination)
 Expected<artifacts::Summary>
 load_bundle_file(Runtime& runtime, const std::filesystem::path& path, Destination destination)
 {
-  auto bytes = util::read_file(path);
+  auto bytes = util::read_whole_file(path);
   if (!bytes) {
     return std::unexpected(bytes.error()); // it names the file
   }
-  auto summary = load_bundle(runtime, Bytes::adopt(std::move(*bytes)), destination);
+  auto summary = load_bundle(runtime, *bytes, destination);
   if (!summary) {
     return make_error(summary.error().code,
                       fmt::format("{}: {}", path.string(), summary.error().message));

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
 
 namespace jitcache::jit {
 
@@ -38,61 +40,82 @@ parse_graph(const PrecompileRecord& record)
   return std::move(program->functions.front());
 }
 
-Expected<void>
-check_precompile(const Entry& entry, const artifacts::Bundle& bundle)
+// A precompiled variant, parsed once: by its check, for its install.
+struct ParsedVariant {
+  PrecompileRecord record;
+  guards::GuardSet guards;
+  Graph graph;
+};
+using ParsedVariants = std::map<Key, ParsedVariant>; // by the precompile entry's key
+
+Expected<ParsedVariant>
+parse_variant(const Entry& entry)
 {
   auto record = read_precompile_entry(entry);
   if (!record) {
     return std::unexpected(record.error());
   }
-  if (auto guards = guards::GuardSet::parse(record->guard); !guards) {
+  auto guards = guards::GuardSet::parse(record->guard);
+  if (!guards) {
     return make_error(ErrorCode::corrupt, fmt::format("guard: {}", guards.error().message));
   }
-  if (auto graph = parse_graph(*record); !graph) {
+  auto graph = parse_graph(*record);
+  if (!graph) {
     return std::unexpected(graph.error());
   }
+  return ParsedVariant{std::move(*record), std::move(*guards), std::move(*graph)};
+}
+
+Expected<void>
+check_precompile(const Entry& entry, const artifacts::Bundle& bundle, ParsedVariants& parsed)
+{
+  auto variant = parse_variant(entry);
+  if (!variant) {
+    return std::unexpected(variant.error());
+  }
+  const auto& graph_key = variant->record.graph_key;
   const bool has_graph =
     std::any_of(bundle.items.begin(), bundle.items.end(), [&](const artifacts::BundleItem& item) {
-      return item.manifest.kind == k_graph_kind && item.manifest.key == record->graph_key;
+      return item.manifest.kind == k_graph_kind && item.manifest.key == graph_key;
     });
   if (!has_graph) {
     return make_error(ErrorCode::corrupt,
-                      fmt::format("the bundle holds no graph entry {} for {}",
-                                  record->graph_key.to_hex(), record->function));
+                      fmt::format("the bundle holds no graph entry {} for {}", graph_key.to_hex(),
+                                  variant->record.function));
   }
+  parsed.insert_or_assign(entry.key, std::move(*variant));
   return {};
 }
 
-// Readies each precompiled variant and hands it to the runtime.
+// Readies each precompiled variant (parsed by its check) and hands it to the runtime.
 void
-install_precompiled(Runtime& runtime, std::vector<Entry> entries)
+install_precompiled(Runtime& runtime, const std::vector<Entry>& entries, ParsedVariants& parsed)
 {
   FunctionStats unused;
   for (const auto& entry : entries) {
-    auto record = read_precompile_entry(entry);
-    auto guards = record ? guards::GuardSet::parse(record->guard)
-                         : Expected<guards::GuardSet>(std::unexpected(record.error()));
-    auto graph = record ? parse_graph(*record) : Expected<Graph>(std::unexpected(record.error()));
-    if (!guards || !graph) {
-      continue; // checked before installing: not reached
+    auto found = parsed.find(entry.key);
+    if (found == parsed.end()) {
+      continue; // every installed entry was checked first
     }
-    auto prepared = runtime.prepare_stored(*graph, record->graph_key, unused);
+    auto& variant = found->second;
+    auto prepared = runtime.prepare_stored(variant.graph, variant.record.graph_key, unused);
     if (!prepared) {
       util::warn_once("bundle-precompile",
                       fmt::format("jitcache: a precompiled variant of {} could not be readied "
                                   "(its graph entry {} is missing or cannot be loaded here); its "
                                   "calls trace and compile instead",
-                                  record->function, record->graph_key.to_hex()));
+                                  variant.record.function, variant.record.graph_key.to_hex()));
       continue;
     }
     auto specialization = std::make_shared<Specialization>();
-    specialization->graph = std::move(*graph);
+    specialization->graph = std::move(variant.graph);
     specialization->executable = std::move(prepared->executable);
     specialization->from_bundle = true;
-    runtime.add_precompiled(record->function,
-                            PrecompiledVariant{std::move(*guards), std::move(specialization),
-                                               std::move(record->profile)});
+    runtime.add_precompiled(variant.record.function,
+                            PrecompiledVariant{std::move(variant.guards), std::move(specialization),
+                                               std::move(variant.record.profile)});
   }
+  parsed.clear();
 }
 
 } // namespace
@@ -113,15 +136,19 @@ jit_artifact_kinds(Runtime& runtime, Destination destination)
        {k_kernel_kind, k_graph_kind, k_toolchain_kind, pgo::k_profile_kind}) {
     kinds.add(artifacts::ArtifactKind{std::string(kind), {}, install_stored});
   }
-  kinds.add(
-    artifacts::ArtifactKind{std::string(k_precompile_kind), check_precompile,
-                            [&runtime, install_stored, destination](std::vector<Entry> entries) {
-                              if (destination == Destination::process) {
-                                install_precompiled(runtime, std::move(entries));
-                              } else {
-                                install_stored(std::move(entries));
-                              }
-                            }});
+  auto parsed = std::make_shared<ParsedVariants>();
+  kinds.add(artifacts::ArtifactKind{
+    std::string(k_precompile_kind),
+    [parsed](const Entry& entry, const artifacts::Bundle& bundle) {
+      return check_precompile(entry, bundle, *parsed);
+    },
+    [&runtime, install_stored, destination, parsed](std::vector<Entry> entries) {
+      if (destination == Destination::process) {
+        install_precompiled(runtime, entries, *parsed);
+      } else {
+        install_stored(std::move(entries));
+      }
+    }});
   return kinds;
 }
 

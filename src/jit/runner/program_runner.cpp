@@ -156,6 +156,15 @@ call_that_cannot_fit(const Graph& graph, std::span<const TensorType> types, Engi
                      util::format_size(*available));
 }
 
+// The function's identity for precompiled variants (precompiled.hpp), which matter only when
+// they are made for a recorder or installed from a bundle: else none, which costs nothing.
+std::string
+identity_for_precompiled(const Runtime& runtime, const Graph& graph)
+{
+  const bool used = runtime.recorder() != nullptr || runtime.precompiled_generation() > 0;
+  return used ? program_function_identity(graph) : std::string();
+}
+
 } // namespace
 
 Expected<RunReport>
@@ -179,7 +188,7 @@ run_program(const Program& program, const std::vector<RunLine>& calls, Runtime& 
     if (!dispatcher) {
       dispatcher =
         std::make_unique<Dispatcher>(call.function, runtime, options.dispatch,
-                                     /*traced=*/false, program_function_identity(*graph));
+                                     /*traced=*/false, identity_for_precompiled(runtime, *graph));
     }
     const Dispatcher::BuildGraph build = [graph](std::span<const ArgView> args,
                                                  const dispatch::DynamicDims& dynamic) {

@@ -44,7 +44,7 @@ TEST(KindRegistry, InstallsKindsInTheirOrderAndCountsThem)
   const auto kernel = testing::make_entry("k", 50, "", "kernel");
   Installed installed;
   auto summary = install_bundle(bundle_with({{graph, Target{}}, {kernel, Target{}}}),
-                                registry(installed), k_machine);
+                                registry(installed), &k_machine);
   ASSERT_TRUE(summary.has_value()) << summary.error().message;
   EXPECT_EQ(installed.order, (std::vector<std::string>{"kernel " + kernel.key.to_hex(),
                                                        "graph " + graph.key.to_hex()}));
@@ -61,7 +61,7 @@ TEST(KindRegistry, UnknownKindsAreSkippedWithOneWarning)
   Installed installed;
   ::testing::internal::CaptureStderr();
   auto summary = install_bundle(bundle_with({{newer1, {}}, {known, {}}, {newer2, {}}}),
-                                registry(installed), k_machine);
+                                registry(installed), &k_machine);
   const std::string warnings = ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(summary.has_value());
   EXPECT_EQ(installed.order.size(), 1U);
@@ -81,7 +81,7 @@ TEST(KindRegistry, CodeForCpuFeaturesTheMachineLacksIsSkippedNotRun)
   auto summary =
     install_bundle(bundle_with({{portable, Target{"x86_64", {}}},
                                 {tuned, Target{"x86_64", {"avx2", "avx512f", "sse2"}}}}),
-                   registry(installed), k_machine);
+                   registry(installed), &k_machine);
   const std::string warnings = ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(summary.has_value());
   EXPECT_EQ(installed.order, std::vector<std::string>{"graph " + portable.key.to_hex()});
@@ -102,7 +102,7 @@ TEST(KindRegistry, OneFailedCheckInstallsNothing)
     return {};
   };
   auto summary =
-    install_bundle(bundle_with({{good, {}}, {bad, {}}}), registry(installed, check), k_machine);
+    install_bundle(bundle_with({{good, {}}, {bad, {}}}), registry(installed, check), &k_machine);
   ASSERT_FALSE(summary.has_value());
   EXPECT_NE(summary.error().message.find("artifact 2 (graph"), std::string::npos)
     << summary.error().message;
@@ -110,7 +110,7 @@ TEST(KindRegistry, OneFailedCheckInstallsNothing)
   EXPECT_TRUE(installed.order.empty());
   // check_bundle says the same without installing.
   EXPECT_FALSE(
-    check_bundle(bundle_with({{good, {}}, {bad, {}}}), registry(installed, check), k_machine));
+    check_bundle(bundle_with({{good, {}}, {bad, {}}}), registry(installed, check), &k_machine));
 }
 
 } // namespace
