@@ -130,10 +130,14 @@ write_images(const std::string& bundle, const std::filesystem::path& images)
   std::vector<uint8_t> body;
   jitcache::util::ByteWriter items(body);
   for (const auto& item : read->items) {
-    const auto* library = item.entry.find_blob("library.loadable");
-    library = library != nullptr ? library : item.entry.find_blob("library");
-    const auto* kernels = item.entry.find_blob("kernels");
-    if (item.entry.kind != "graph" || library == nullptr || kernels == nullptr) {
+    auto entry = jitcache::artifacts::decode_item(item);
+    if (!entry) {
+      return false;
+    }
+    const auto* library = entry->find_blob("library.loadable");
+    library = library != nullptr ? library : entry->find_blob("library");
+    const auto* kernels = entry->find_blob("kernels");
+    if (entry->kind != "graph" || library == nullptr || kernels == nullptr) {
       continue;
     }
     ++count;

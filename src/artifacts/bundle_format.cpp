@@ -172,8 +172,8 @@ read_header(util::ByteReader& reader)
   return *manifest_size;
 }
 
-// One record, checked against its manifest line.
-Expected<Entry>
+// One record, checked against its manifest line; its blobs are not decompressed.
+Expected<BundleItem>
 read_record(const Bytes& bytes, util::ByteReader& reader, const ManifestItem& item, size_t index,
             const BundleReadOptions& options)
 {
@@ -195,6 +195,7 @@ read_record(const Bytes& bytes, util::ByteReader& reader, const ManifestItem& it
   }
   core::DecodeOptions decode;
   decode.limits = options.limits;
+  decode.decompress = false;
   auto decoded = core::decode_entry(bytes, start, decode);
   if (!decoded) {
     return make_error(decoded.error().code, fmt::format("{}: {}", what, decoded.error().message));
@@ -210,7 +211,7 @@ read_record(const Bytes& bytes, util::ByteReader& reader, const ManifestItem& it
                       fmt::format("at byte offset {}: {}: the record holds {} {}", start, what,
                                   decoded->entry.kind, decoded->entry.key.to_hex()));
   }
-  return std::move(decoded->entry);
+  return BundleItem{item, bytes.slice(start, item.size), std::move(decoded->entry)};
 }
 
 // The trailer's signature, checked; fills bundle.signer and bundle.trusted.
@@ -305,6 +306,18 @@ BundleWriter::finish(const trust::SigningKey* signer) const
   return out;
 }
 
+Expected<Entry>
+decode_item(const BundleItem& item)
+{
+  auto decoded = core::decode_entry(item.record);
+  if (!decoded) {
+    return make_error(decoded.error().code,
+                      fmt::format("{} {}: {}", item.manifest.kind, item.manifest.key.to_hex(),
+                                  decoded.error().message));
+  }
+  return std::move(decoded->entry);
+}
+
 Expected<Bundle>
 read_bundle(const Bytes& bytes, const BundleReadOptions& options)
 {
@@ -326,11 +339,11 @@ read_bundle(const Bytes& bytes, const BundleReadOptions& options)
   Bundle bundle;
   bundle.items.reserve(manifest->size());
   for (size_t i = 0; i < manifest->size(); ++i) {
-    auto entry = read_record(bytes, reader, (*manifest)[i], i, options);
-    if (!entry) {
-      return std::unexpected(entry.error());
+    auto item = read_record(bytes, reader, (*manifest)[i], i, options);
+    if (!item) {
+      return std::unexpected(item.error());
     }
-    bundle.items.push_back(BundleItem{std::move((*manifest)[i]), std::move(*entry)});
+    bundle.items.push_back(std::move(*item));
   }
   const size_t checksum_at = reader.offset();
   auto stored = reader.bytes(k_digest_size, "checksum");

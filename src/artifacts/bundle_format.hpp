@@ -71,8 +71,14 @@ private:
 
 struct BundleItem {
   ManifestItem manifest;
-  Entry entry;
+  Bytes record; // the entry record, checked: digest, checksum, every field and size
+  Entry entry;  // its fields; each blob's name, but not its data (decode_item() reads that)
 };
+
+// The item's entry with its blobs' data, decompressed: what a kind that uses the artifact
+// reads, when it uses it (a bundle's unused kernels are never decompressed). Fails only on a
+// compressed blob that does not decompress to its declared size.
+Expected<Entry> decode_item(const BundleItem& item);
 
 struct Bundle {
   uint16_t version = k_bundle_format_version;
@@ -87,7 +93,7 @@ struct BundleReadOptions {
   core::DecodeLimits limits;
 };
 
-// Checks and decodes a whole bundle. Every error says what was wrong and at which byte
+// Checks a whole bundle. Every error says what was wrong and at which byte
 // offset (or manifest line); nothing is returned unless everything passed.
 Expected<Bundle> read_bundle(const Bytes& bytes, const BundleReadOptions& options = {});
 

@@ -28,7 +28,7 @@ namespace {
 // Checks every artifact and chooses those to install, by kind.
 Expected<Summary>
 choose(const Bundle& bundle, const KindRegistry& kinds, const Target* machine,
-       std::map<std::string, std::vector<Entry>>& chosen)
+       std::map<std::string, std::vector<BundleItem>>& chosen)
 {
   Summary summary;
   for (size_t i = 0; i < bundle.items.size(); ++i) {
@@ -58,7 +58,7 @@ choose(const Bundle& bundle, const KindRegistry& kinds, const Target* machine,
       continue;
     }
     if (kind->check) {
-      if (auto checked = kind->check(item.entry, bundle); !checked) {
+      if (auto checked = kind->check(item, bundle); !checked) {
         return make_error(checked.error().code,
                           fmt::format("{}: {}", what, checked.error().message));
       }
@@ -66,7 +66,7 @@ choose(const Bundle& bundle, const KindRegistry& kinds, const Target* machine,
     auto& count = summary.kinds[item.manifest.kind];
     ++count.entries;
     count.bytes += item.manifest.size;
-    chosen[item.manifest.kind].push_back(item.entry);
+    chosen[item.manifest.kind].push_back(item);
   }
   return summary;
 }
@@ -76,14 +76,14 @@ choose(const Bundle& bundle, const KindRegistry& kinds, const Target* machine,
 Expected<Summary>
 check_bundle(const Bundle& bundle, const KindRegistry& kinds, const Target* machine)
 {
-  std::map<std::string, std::vector<Entry>> chosen;
+  std::map<std::string, std::vector<BundleItem>> chosen;
   return choose(bundle, kinds, machine, chosen);
 }
 
 Expected<Summary>
 install_bundle(const Bundle& bundle, const KindRegistry& kinds, const Target* machine)
 {
-  std::map<std::string, std::vector<Entry>> chosen;
+  std::map<std::string, std::vector<BundleItem>> chosen;
   auto summary = choose(bundle, kinds, machine, chosen);
   if (!summary) {
     return summary;

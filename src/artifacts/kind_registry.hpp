@@ -24,10 +24,10 @@ struct ArtifactKind {
   std::string name;
   // Checks one artifact before anything is installed; the error names what is wrong. Empty:
   // the entry record's own checks (read_bundle) suffice.
-  std::function<Expected<void>(const Entry&, const Bundle&)> check;
+  std::function<Expected<void>(const BundleItem&, const Bundle&)> check;
   // Installs every artifact of this kind the bundle holds. Kinds install in the order they
   // were added, so one may use what an earlier one installed.
-  std::function<void(std::vector<Entry>)> install;
+  std::function<void(std::vector<BundleItem>)> install;
 };
 
 class KindRegistry {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -222,12 +224,14 @@ decode_body(const Bytes& buffer, size_t base, size_t size, const DecodeOptions& 
     if (layout.codec == BlobCodec::none) {
       blob.data = buffer.slice(data_at, stored.size());
     } else {
-      std::vector<uint8_t> raw(static_cast<size_t>(layout.raw_size));
-      if (auto ok = util::zstd_decompress(stored, raw); !ok) {
+      // Not zeroed first: decompression fills every byte or fails.
+      const auto size = static_cast<size_t>(layout.raw_size);
+      auto raw = std::make_unique_for_overwrite<uint8_t[]>(size);
+      if (auto ok = util::zstd_decompress(stored, std::span(raw.get(), size)); !ok) {
         return make_error(ErrorCode::corrupt, fmt::format("blob '{}' at byte offset {}: {}",
                                                           blob.name, data_at, ok.error().message));
       }
-      blob.data = Bytes::adopt(std::move(raw));
+      blob.data = Bytes::adopt(std::move(raw), size);
     }
   }
 #undef JITCACHE_READ

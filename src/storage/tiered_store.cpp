@@ -343,16 +343,11 @@ TieredStore::ask_remotes(std::span<const Key> keys, std::string_view kind,
 }
 
 void
-TieredStore::add_bundle_entries(std::vector<Entry> entries)
+TieredStore::add_bundle_records(std::vector<std::pair<Key, Bytes>> records)
 {
-  std::unordered_map<Key, std::vector<Entry>, KeyHash> added;
-  for (auto& entry : entries) {
-    for (auto& blob : entry.blobs) {
-      if (blob.name.ends_with(k_loadable_suffix)) {
-        blob.name.resize(blob.name.size() - k_loadable_suffix.size()); // loaded from memory
-      }
-    }
-    added[entry.key].push_back(std::move(entry));
+  std::unordered_map<Key, std::vector<Bytes>, KeyHash> added;
+  for (auto& [key, record] : records) {
+    added[key].push_back(std::move(record));
   }
   std::unique_lock lock(m_bundle_mutex);
   for (auto& [key, variants] : added) {
@@ -363,21 +358,39 @@ TieredStore::add_bundle_entries(std::vector<Entry> entries)
 Found
 TieredStore::find_in_bundles(const Key& key, std::string_view kind)
 {
-  Found found;
+  std::vector<Bytes> records;
   {
     std::shared_lock lock(m_bundle_mutex);
     if (m_bundle.empty()) {
-      return found;
+      return {};
     }
     const auto variants = m_bundle.find(key);
     if (variants == m_bundle.end()) {
-      return found;
+      return {};
     }
-    for (const auto& entry : variants->second) {
-      if (kind.empty() || entry.kind == kind) {
-        found.entries.push_back(entry);
+    records = variants->second;
+  }
+  Found found;
+  for (const auto& record : records) {
+    auto decoded = core::decode_entry(record);
+    if (!decoded) {
+      // Checked when the bundle was read; only a blob that does not decompress gets here.
+      m_local.record(core::counter::corrupt_in(k_bundle_tier));
+      util::warn_once("bundle:corrupt", fmt::format("jitcache: an entry of {} in a loaded bundle "
+                                                    "is unusable, treated as a miss: {}",
+                                                    key.to_hex(), decoded.error().message));
+      continue;
+    }
+    auto& entry = decoded->entry;
+    if (!kind.empty() && entry.kind != kind) {
+      continue;
+    }
+    for (auto& blob : entry.blobs) {
+      if (blob.name.ends_with(k_loadable_suffix)) {
+        blob.name.resize(blob.name.size() - k_loadable_suffix.size()); // loaded from memory
       }
     }
+    found.entries.push_back(std::move(entry));
   }
   if (!found.empty()) {
     found.tier = std::string(k_bundle_tier);

@@ -138,11 +138,12 @@ public:
   };
   std::vector<Pushed> push(std::span<const Entry> variants);
 
-  // Installs a bundle's entries as the bundle tier, beside those installed before (a key's
-  // variants are replaced). Loadable files travel inline (X.loadable) and stay in memory.
-  // REQUIRES: each entry was checked and, under require_signature, its bundle trusted
+  // Installs a bundle's entry records (key, record) as the bundle tier, beside those installed
+  // before (a key's variants are replaced). A record is decoded when it is looked up; its
+  // loadable files travel inline (X.loadable) and are handed out in memory (X).
+  // REQUIRES: each record was checked and, under require_signature, its bundle trusted
   // (artifacts/bundle_format.hpp).
-  void add_bundle_entries(std::vector<Entry> entries);
+  void add_bundle_records(std::vector<std::pair<Key, Bytes>> records);
   // Writes entries that travelled (remote values, bundles) to the local store as this machine
   // keeps them: an `X.loadable` blob becomes a loadable file and an `X_file` blob, or, when
   // the local store cannot keep files, the bytes under the name `X`. Returns them so.
@@ -193,7 +194,7 @@ private:
   std::mutex m_unusable_mutex;
   std::set<std::pair<const remote::RemoteTier*, Key>> m_unusable; // guarded by the mutex
   std::shared_mutex m_bundle_mutex;
-  std::unordered_map<Key, std::vector<Entry>, KeyHash> m_bundle; // guarded by m_bundle_mutex
+  std::unordered_map<Key, std::vector<Bytes>, KeyHash> m_bundle; // guarded by m_bundle_mutex
   Listener m_listener;
 };
 

@@ -20,7 +20,11 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   }
   artifacts::BundleWriter writer;
   for (const auto& item : bundle->items) {
-    if (!writer.add(item.entry, item.manifest.target, 0)) {
+    auto entry = artifacts::decode_item(item);
+    if (!entry) {
+      return 0; // a compressed blob that does not decompress: found when it is used
+    }
+    if (!writer.add(*entry, item.manifest.target, 0)) {
       std::abort(); // what was read can be written
     }
   }

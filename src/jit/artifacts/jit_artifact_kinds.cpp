@@ -67,9 +67,14 @@ parse_variant(const Entry& entry)
 }
 
 Expected<void>
-check_precompile(const Entry& entry, const artifacts::Bundle& bundle, ParsedVariants& parsed)
+check_precompile(const artifacts::BundleItem& item, const artifacts::Bundle& bundle,
+                 ParsedVariants& parsed)
 {
-  auto variant = parse_variant(entry);
+  auto entry = artifacts::decode_item(item);
+  if (!entry) {
+    return std::unexpected(entry.error());
+  }
+  auto variant = parse_variant(*entry);
   if (!variant) {
     return std::unexpected(variant.error());
   }
@@ -83,17 +88,18 @@ check_precompile(const Entry& entry, const artifacts::Bundle& bundle, ParsedVari
                       fmt::format("the bundle holds no graph entry {} for {}", graph_key.to_hex(),
                                   variant->record.function));
   }
-  parsed.insert_or_assign(entry.key, std::move(*variant));
+  parsed.insert_or_assign(item.manifest.key, std::move(*variant));
   return {};
 }
 
 // Readies each precompiled variant (parsed by its check) and hands it to the runtime.
 void
-install_precompiled(Runtime& runtime, const std::vector<Entry>& entries, ParsedVariants& parsed)
+install_precompiled(Runtime& runtime, const std::vector<artifacts::BundleItem>& items,
+                    ParsedVariants& parsed)
 {
   FunctionStats unused;
-  for (const auto& entry : entries) {
-    auto found = parsed.find(entry.key);
+  for (const auto& item : items) {
+    auto found = parsed.find(item.manifest.key);
     if (found == parsed.end()) {
       continue; // every installed entry was checked first
     }
@@ -125,12 +131,27 @@ jit_artifact_kinds(Runtime& runtime, Destination destination)
 {
   auto& store = *runtime.store();
   artifacts::KindRegistry kinds;
-  const auto install_stored = [&store, destination](std::vector<Entry> entries) {
+  const auto install_stored = [&store, destination](std::vector<artifacts::BundleItem> items) {
     if (destination == Destination::process) {
-      store.add_bundle_entries(std::move(entries));
-    } else {
-      (void)store.keep_locally(std::move(entries));
+      std::vector<std::pair<Key, Bytes>> records;
+      records.reserve(items.size());
+      for (auto& item : items) {
+        records.emplace_back(item.manifest.key, std::move(item.record));
+      }
+      store.add_bundle_records(std::move(records));
+      return;
     }
+    std::vector<Entry> entries;
+    for (const auto& item : items) {
+      auto entry = artifacts::decode_item(item);
+      if (!entry) {
+        util::warn_once("bundle-import",
+                        fmt::format("jitcache: {}; not imported", entry.error().message));
+        continue;
+      }
+      entries.push_back(std::move(*entry));
+    }
+    (void)store.keep_locally(std::move(entries));
   };
   for (const std::string_view kind :
        {k_kernel_kind, k_graph_kind, k_toolchain_kind, pgo::k_profile_kind}) {
@@ -139,14 +160,14 @@ jit_artifact_kinds(Runtime& runtime, Destination destination)
   auto parsed = std::make_shared<ParsedVariants>();
   kinds.add(artifacts::ArtifactKind{
     std::string(k_precompile_kind),
-    [parsed](const Entry& entry, const artifacts::Bundle& bundle) {
-      return check_precompile(entry, bundle, *parsed);
+    [parsed](const artifacts::BundleItem& item, const artifacts::Bundle& bundle) {
+      return check_precompile(item, bundle, *parsed);
     },
-    [&runtime, install_stored, destination, parsed](std::vector<Entry> entries) {
+    [&runtime, install_stored, destination, parsed](std::vector<artifacts::BundleItem> items) {
       if (destination == Destination::process) {
-        install_precompiled(runtime, entries, *parsed);
+        install_precompiled(runtime, items, *parsed);
       } else {
-        install_stored(std::move(entries));
+        install_stored(std::move(items));
       }
     }});
   return kinds;

@@ -45,16 +45,17 @@ TEST(BundleFormat, EveryKindRoundTrips)
   ASSERT_EQ(bundle->items.size(), entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     const auto& item = bundle->items[i];
+    const auto entry = decode_item(item).value();
     EXPECT_EQ(item.manifest.kind, entries[i].kind);
     EXPECT_EQ(item.manifest.key, entries[i].key);
     EXPECT_EQ(item.manifest.target.to_text(), "x86_64");
-    EXPECT_EQ(item.entry.kind, entries[i].kind);
-    EXPECT_EQ(item.entry.key, entries[i].key);
-    EXPECT_EQ(item.entry.guard, entries[i].guard);
-    ASSERT_EQ(item.entry.blobs.size(), entries[i].blobs.size());
+    EXPECT_EQ(entry.kind, entries[i].kind);
+    EXPECT_EQ(entry.key, entries[i].key);
+    EXPECT_EQ(entry.guard, entries[i].guard);
+    ASSERT_EQ(entry.blobs.size(), entries[i].blobs.size());
     for (size_t b = 0; b < entries[i].blobs.size(); ++b) {
-      EXPECT_EQ(item.entry.blobs[b].name, entries[i].blobs[b].name);
-      EXPECT_EQ(item.entry.blobs[b].data, entries[i].blobs[b].data);
+      EXPECT_EQ(entry.blobs[b].name, entries[i].blobs[b].name);
+      EXPECT_EQ(entry.blobs[b].data, entries[i].blobs[b].data);
     }
   }
   EXPECT_FALSE(bundle->signer.has_value());

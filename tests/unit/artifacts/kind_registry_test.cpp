@@ -23,13 +23,14 @@ struct Installed {
 
 KindRegistry
 registry(Installed& installed,
-         std::function<Expected<void>(const Entry&, const Bundle&)> check = {})
+         std::function<Expected<void>(const BundleItem&, const Bundle&)> check = {})
 {
   KindRegistry kinds;
   for (const char* name : {"kernel", "graph"}) {
-    kinds.add(ArtifactKind{name, check, [&installed](std::vector<Entry> entries) {
-                             for (const auto& entry : entries) {
-                               installed.order.push_back(entry.kind + " " + entry.key.to_hex());
+    kinds.add(ArtifactKind{name, check, [&installed](std::vector<BundleItem> items) {
+                             for (const auto& item : items) {
+                               installed.order.push_back(item.entry.kind + " " +
+                                                         item.entry.key.to_hex());
                              }
                            }});
   }
@@ -95,8 +96,8 @@ TEST(KindRegistry, OneFailedCheckInstallsNothing)
   const auto good = testing::make_entry("good", 50, "", "kernel");
   const auto bad = testing::make_entry("bad", 50, "", "graph");
   Installed installed;
-  const auto check = [&bad](const Entry& entry, const Bundle&) -> Expected<void> {
-    if (entry.key == bad.key) {
+  const auto check = [&bad](const BundleItem& item, const Bundle&) -> Expected<void> {
+    if (item.entry.key == bad.key) {
       return make_error(ErrorCode::corrupt, "its plan does not parse");
     }
     return {};
