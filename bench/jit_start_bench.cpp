@@ -39,13 +39,7 @@ ColdStart_baseline(benchmark::State& state)
 {
   state.SetLabel(program_name(state.range(0)));
   ScratchDir scratch("cold-start");
-  int round = 0;
-  std::string failure;
-  for (auto _ : state) {
-    const auto cache = scratch.path() / std::to_string(round++);
-    report(state, timed_run({"--cache-dir", cache.string()}, {}, state.range(0), &failure),
-           failure);
-  }
+  jitcache::bench::measure_cold_starts(state, scratch.path());
 }
 
 void
@@ -53,15 +47,7 @@ ColdStart_warm(benchmark::State& state)
 {
   state.SetLabel(program_name(state.range(0)));
   ScratchDir scratch("warm-start");
-  const auto cache = scratch.path().string();
-  std::string failure;
-  if (timed_run({"--cache-dir", cache}, {}, state.range(0), &failure) < 0) {
-    state.SkipWithError(failure.c_str());
-    return;
-  }
-  for (auto _ : state) {
-    report(state, timed_run({"--cache-dir", cache}, {}, state.range(0), &failure), failure);
-  }
+  jitcache::bench::measure_warm_starts(state, scratch.path());
 }
 
 void

@@ -5,43 +5,18 @@
 // Usage: load_images FILE, where FILE is, little-endian:
 //   count:u64 { size:u64 image:byte[size] symbols:u32 { length:u32 name:byte[length] } }
 // Linked like the jitcache command (cmake/JitcacheStaticRuntime.cmake): it loads only libc.
+#include "limit_file.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
-#include <fcntl.h>
 #include <string>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
 namespace {
-
-std::vector<char>
-read_file(const char* path)
-{
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return {};
-  }
-  struct stat status {};
-  std::vector<char> bytes;
-  if (::fstat(fd, &status) == 0) {
-    bytes.resize(static_cast<size_t>(status.st_size));
-  }
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t count = ::read(fd, bytes.data() + done, bytes.size() - done);
-    if (count <= 0) {
-      bytes.clear();
-      break;
-    }
-    done += static_cast<size_t>(count);
-  }
-  ::close(fd);
-  return bytes;
-}
 
 template<typename T>
 bool
@@ -64,7 +39,7 @@ main(int argc, char** argv)
     std::fprintf(stderr, "usage: load_images FILE\n");
     return 2;
   }
-  const std::vector<char> bytes = read_file(argv[1]);
+  const std::vector<char> bytes = jitcache::bench::read_whole_file(argv[1]);
   size_t at = 0;
   uint64_t count = 0;
   if (!take(bytes, at, count)) {

@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -95,6 +96,34 @@ report(benchmark::State& state, double seconds, const std::string& failure)
     return;
   }
   state.SetIterationTime(seconds);
+}
+
+// One cold start per iteration, each with a new, empty cache directory under `scratch`.
+inline void
+measure_cold_starts(benchmark::State& state, const std::filesystem::path& scratch)
+{
+  int round = 0;
+  std::string failure;
+  for (auto _ : state) {
+    const auto cache = scratch / std::to_string(round++);
+    report(state, timed_run({"--cache-dir", cache.string()}, {}, state.range(0), &failure),
+           failure);
+  }
+}
+
+// One warm start per iteration from `cache`, which one start fills first.
+inline void
+measure_warm_starts(benchmark::State& state, const std::filesystem::path& cache)
+{
+  std::string failure;
+  if (timed_run({"--cache-dir", cache.string()}, {}, state.range(0), &failure) < 0) {
+    state.SkipWithError(failure.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    report(state, timed_run({"--cache-dir", cache.string()}, {}, state.range(0), &failure),
+           failure);
+  }
 }
 
 } // namespace jitcache::bench

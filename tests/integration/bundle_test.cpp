@@ -2,6 +2,7 @@
 // runs of every example, they warm fresh processes with empty caches, with or without a
 // compiler; damaged or untrusted bundles are refused before anything is installed.
 #include "support/cli_runner.hpp"
+#include "support/run_report.hpp"
 #include "support/temp_dir.hpp"
 #include "util/files.hpp"
 
@@ -37,32 +38,6 @@ with_environment(std::map<std::string, std::optional<std::string>> environment)
   util::ProcessOptions options;
   options.environment = std::move(environment);
   return options;
-}
-
-nlohmann::json
-run_json(const std::vector<std::string>& args, const util::ProcessOptions& options = {},
-         int expected_exit = 0)
-{
-  std::vector<std::string> argv = {"run"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.emplace_back("--json");
-  auto result = run_cli(argv, options);
-  EXPECT_EQ(result.exit_code, expected_exit) << result.err;
-  auto parsed = nlohmann::json::parse(result.out, nullptr, false);
-  EXPECT_FALSE(parsed.is_discarded()) << result.out << result.err;
-  return parsed;
-}
-
-std::set<std::string>
-keys_in(const std::filesystem::path& cache)
-{
-  auto result = run_cli({"ls", "--json", "--cache-dir", cache.string()});
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  std::set<std::string> keys;
-  for (const auto& item : nlohmann::json::parse(result.out)) {
-    keys.insert(item["key"].get<std::string>());
-  }
-  return keys;
 }
 
 // One bundle of every example, made once for the suite from a cold cache.
@@ -134,7 +109,7 @@ TEST_F(Bundle, EveryExampleRunsFromItWithNoCompilerAtAll)
     TempDir cache;
     expect_warm_from_bundle(run_json({program, "--cache-dir", cache.path().string(), "--bundle",
                                       bundle_path(), "--check"},
-                                     options),
+                                     0, options),
                             program);
   }
 }
@@ -154,7 +129,7 @@ TEST_F(Bundle, TheBundleSettingLoadsItAndABadOneOnlyCostsAWarning)
 {
   const auto program = (k_examples / "softmax.jc").string();
   TempDir cache;
-  expect_warm_from_bundle(run_json({program, "--cache-dir", cache.path().string(), "--check"},
+  expect_warm_from_bundle(run_json({program, "--cache-dir", cache.path().string(), "--check"}, 0,
                                    with_environment({{"JITCACHE_BUNDLE", bundle_path()}})),
                           program);
 
@@ -291,7 +266,7 @@ TEST(BundleTrust, OnlyABundleSignedByATrustedKeyIsTakenWhenSignaturesAreRequired
   TempDir trusted_cache;
   expect_warm_from_bundle(
     run_json({program, "--bundle", file, "--cache-dir", trusted_cache.path().string(), "--check"},
-             requiring(writer_public)),
+             0, requiring(writer_public)),
     program);
 
   // Imported, its entries carry their own signatures: a cache that requires them of every
@@ -301,7 +276,7 @@ TEST(BundleTrust, OnlyABundleSignedByATrustedKeyIsTakenWhenSignaturesAreRequired
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   auto all = with_environment(
     {{"JITCACHE_REQUIRE_SIGNATURE", "all"}, {"JITCACHE_TRUSTED_KEYS", writer_public}});
-  auto warm = run_json({program, "--cache-dir", trusted_cache.path().string(), "--check"}, all);
+  auto warm = run_json({program, "--cache-dir", trusted_cache.path().string(), "--check"}, 0, all);
   EXPECT_EQ(warm["totals"]["compiles"], 0);
   EXPECT_GT(warm["totals"]["local_hits"], 0);
 }

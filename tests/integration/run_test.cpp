@@ -1,5 +1,6 @@
 // `jitcache run` through the real binary, the real compiler and real cache directories.
 #include "support/cli_runner.hpp"
+#include "support/run_report.hpp"
 #include "support/scripts.hpp"
 #include "support/temp_dir.hpp"
 #include "util/available_memory.hpp"
@@ -19,34 +20,6 @@ namespace jitcache::testing {
 namespace {
 
 const std::filesystem::path k_examples = std::filesystem::path(JITCACHE_SOURCE_DIR) / "examples";
-
-nlohmann::json
-run_json(const std::vector<std::string>& args, int expected_exit = 0,
-         util::ProcessOptions options = {})
-{
-  std::vector<std::string> argv = {"run"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.emplace_back("--json");
-  auto result = run_cli(argv, options);
-  EXPECT_EQ(result.exit_code, expected_exit) << result.err;
-  auto parsed = nlohmann::json::parse(result.out, nullptr, false);
-  EXPECT_FALSE(parsed.is_discarded()) << result.out << result.err;
-  return parsed;
-}
-
-std::set<std::string>
-keys_in(const std::filesystem::path& cache, const std::string& kind = "")
-{
-  auto result = run_cli({"ls", "--json", "--cache-dir", cache.string()});
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  std::set<std::string> keys;
-  for (const auto& item : nlohmann::json::parse(result.out)) {
-    if (kind.empty() || item["kind"] == kind) {
-      keys.insert(item["key"].get<std::string>());
-    }
-  }
-  return keys;
-}
 
 TEST(Run, EveryExampleRunsWarmInASecondProcessWithNothingCompiled)
 {
