@@ -225,13 +225,13 @@ decode_body(const Bytes& buffer, size_t base, size_t size, const DecodeOptions& 
       blob.data = buffer.slice(data_at, stored.size());
     } else {
       // Not zeroed first: decompression fills every byte or fails.
-      const auto size = static_cast<size_t>(layout.raw_size);
-      auto raw = std::make_unique_for_overwrite<uint8_t[]>(size);
-      if (auto ok = util::zstd_decompress(stored, std::span(raw.get(), size)); !ok) {
+      const auto raw_size = static_cast<size_t>(layout.raw_size);
+      auto raw = std::make_unique_for_overwrite<uint8_t[]>(raw_size);
+      if (auto ok = util::zstd_decompress(stored, std::span(raw.get(), raw_size)); !ok) {
         return make_error(ErrorCode::corrupt, fmt::format("blob '{}' at byte offset {}: {}",
                                                           blob.name, data_at, ok.error().message));
       }
-      blob.data = Bytes::adopt(std::move(raw), size);
+      blob.data = Bytes::adopt(std::move(raw), raw_size);
     }
   }
 #undef JITCACHE_READ

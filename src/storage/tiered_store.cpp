@@ -343,11 +343,11 @@ TieredStore::ask_remotes(std::span<const Key> keys, std::string_view kind,
 }
 
 void
-TieredStore::add_bundle_records(std::vector<std::pair<Key, Bytes>> records)
+TieredStore::add_bundle_records(const std::vector<std::pair<Key, Bytes>>& records)
 {
   std::unordered_map<Key, std::vector<Bytes>, KeyHash> added;
-  for (auto& [key, record] : records) {
-    added[key].push_back(std::move(record));
+  for (const auto& [key, record] : records) {
+    added[key].push_back(record); // shares the bundle's buffer
   }
   std::unique_lock lock(m_bundle_mutex);
   for (auto& [key, variants] : added) {

@@ -143,7 +143,7 @@ public:
   // loadable files travel inline (X.loadable) and are handed out in memory (X).
   // REQUIRES: each record was checked and, under require_signature, its bundle trusted
   // (artifacts/bundle_format.hpp).
-  void add_bundle_records(std::vector<std::pair<Key, Bytes>> records);
+  void add_bundle_records(const std::vector<std::pair<Key, Bytes>>& records);
   // Writes entries that travelled (remote values, bundles) to the local store as this machine
   // keeps them: an `X.loadable` blob becomes a loadable file and an `X_file` blob, or, when
   // the local store cannot keep files, the bytes under the name `X`. Returns them so.

@@ -80,7 +80,7 @@ make_bundle(Runtime& runtime, const artifacts::Recorder::Noted& noted)
     if (!key) {
       return make_error(key.error().code, fmt::format("signing_key: {}", key.error().message));
     }
-    signer = std::move(*key);
+    signer = *key;
   }
   artifacts::MakeOptions options;
   options.compression_level = config.compression_level;

@@ -138,7 +138,7 @@ jit_artifact_kinds(Runtime& runtime, Destination destination)
       for (auto& item : items) {
         records.emplace_back(item.manifest.key, std::move(item.record));
       }
-      store.add_bundle_records(std::move(records));
+      store.add_bundle_records(records);
       return;
     }
     std::vector<Entry> entries;
