@@ -253,13 +253,10 @@ read_signature(util::ByteReader& reader, const Digest& checksum, const BundleRea
                       fmt::format("at byte offset {}: {} bytes after the end of the bundle",
                                   reader.offset(), reader.remaining()));
   }
-  if (options.require_trusted_signature && !bundle.trusted) {
-    return make_error(ErrorCode::corrupt,
-                      bundle.signer
-                        ? fmt::format("signed by {}, which is not a trusted key (trusted_keys)",
-                                      bundle.signer->to_text())
-                        : std::string("unsigned, and require_signature asks for a trusted "
-                                      "signature"));
+  if (options.require_trusted_signature) {
+    if (auto why = why_untrusted(bundle)) {
+      return make_error(ErrorCode::corrupt, *why);
+    }
   }
   return {};
 }
@@ -304,6 +301,18 @@ BundleWriter::finish(const trust::SigningKey* signer) const
     writer.bytes(signer->sign(signed_message(checksum)));
   }
   return out;
+}
+
+std::optional<std::string>
+why_untrusted(const Bundle& bundle)
+{
+  if (bundle.trusted) {
+    return std::nullopt;
+  }
+  return bundle.signer
+           ? fmt::format("signed by {}, which is not a trusted key (trusted_keys)",
+                         bundle.signer->to_text())
+           : std::string("unsigned, and require_signature asks for a trusted signature");
 }
 
 Expected<Entry>

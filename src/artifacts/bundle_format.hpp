@@ -93,6 +93,10 @@ struct BundleReadOptions {
   core::DecodeLimits limits;
 };
 
+// Why `bundle` may not be used where a trusted signature is required (unsigned, or signed by
+// a key that is not trusted), or nullopt.
+std::optional<std::string> why_untrusted(const Bundle& bundle);
+
 // Checks a whole bundle. Every error says what was wrong and at which byte
 // offset (or manifest line); nothing is returned unless everything passed.
 Expected<Bundle> read_bundle(const Bytes& bytes, const BundleReadOptions& options = {});

@@ -262,6 +262,8 @@ TEST(BundleTrust, OnlyABundleSignedByATrustedKeyIsTakenWhenSignaturesAreRequired
   EXPECT_NE(refused.err.find("not a trusted key"), std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find(writer_public), std::string::npos) << refused.err;
   EXPECT_TRUE(keys_in(refused_cache.path()).empty());
+  auto stats = run_cli({"stats", "--json", "--cache-dir", refused_cache.path().string()});
+  EXPECT_EQ(nlohmann::json::parse(stats.out)["counters"]["rejected.bundle"], 1) << stats.out;
 
   TempDir trusted_cache;
   expect_warm_from_bundle(

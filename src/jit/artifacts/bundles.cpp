@@ -1,5 +1,6 @@
 #include "jit/artifacts/bundles.hpp"
 
+#include "core/counters.hpp"
 #include "jit/build/toolchain.hpp"
 #include "util/files.hpp"
 #include "util/log.hpp"
@@ -22,9 +23,17 @@ bundle_read_options(const Config& config)
 Expected<artifacts::Summary>
 load_bundle(Runtime& runtime, const Bytes& bytes, Destination destination)
 {
-  auto bundle = artifacts::read_bundle(bytes, bundle_read_options(runtime.config()));
+  // Trust is decided here rather than by the reader, so that a refusal is counted.
+  auto options = bundle_read_options(runtime.config());
+  const bool required = options.require_trusted_signature;
+  options.require_trusted_signature = false;
+  auto bundle = artifacts::read_bundle(bytes, options);
   if (!bundle) {
     return std::unexpected(bundle.error());
+  }
+  if (auto why = artifacts::why_untrusted(*bundle); why && required) {
+    runtime.store()->local().record(core::counter::rejected(storage::k_bundle_tier));
+    return make_error(ErrorCode::corrupt, *why);
   }
   return artifacts::install_bundle(*bundle, jit_artifact_kinds(runtime, destination));
 }
