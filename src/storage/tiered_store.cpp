@@ -353,17 +353,18 @@ TieredStore::add_bundle_records(const std::vector<std::pair<Key, Bytes>>& record
   for (auto& [key, variants] : added) {
     m_bundle[key] = std::move(variants);
   }
+  m_has_bundles.store(!m_bundle.empty(), std::memory_order_release);
 }
 
 Found
 TieredStore::find_in_bundles(const Key& key, std::string_view kind)
 {
+  if (!m_has_bundles.load(std::memory_order_acquire)) {
+    return {}; // the usual case: no lock taken
+  }
   std::vector<Bytes> records;
   {
     std::shared_lock lock(m_bundle_mutex);
-    if (m_bundle.empty()) {
-      return {};
-    }
     const auto variants = m_bundle.find(key);
     if (variants == m_bundle.end()) {
       return {};
@@ -433,25 +434,27 @@ TieredStore::get(const Key& key, std::string_view kind)
   return std::move(found.front());
 }
 
-Expected<void>
-TieredStore::put_local(const Entry& unsigned_entry)
+Entry
+TieredStore::to_write(const Entry& unsigned_entry)
 {
   Entry entry = unsigned_entry;
   m_trust.sign(entry);
   if (m_listener) {
     m_listener(entry.kind, entry.key);
   }
-  return m_local.put(entry);
+  return entry;
+}
+
+Expected<void>
+TieredStore::put_local(const Entry& unsigned_entry)
+{
+  return m_local.put(to_write(unsigned_entry));
 }
 
 Expected<void>
 TieredStore::put(const Entry& unsigned_entry)
 {
-  Entry entry = unsigned_entry;
-  m_trust.sign(entry);
-  if (m_listener) {
-    m_listener(entry.kind, entry.key);
-  }
+  const Entry entry = to_write(unsigned_entry);
   auto stored = m_local.put(entry);
   const bool any_writable = std::any_of(m_remotes.begin(), m_remotes.end(),
                                         [](const auto& tier) { return !tier->read_only(); });

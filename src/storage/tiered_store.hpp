@@ -39,6 +39,7 @@
 #include <jitcache/config.hpp>
 #include <jitcache/store.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -178,6 +179,8 @@ private:
   // The bundle tier's entries of `key` and `kind` (any kind if empty), counted; empty if none.
   Found find_in_bundles(const Key& key, std::string_view kind);
   void notify(const Found& found) const;
+  // `unsigned_entry` as it is written: signed (when a key is configured), the listener told.
+  Entry to_write(const Entry& unsigned_entry);
 
   // Removes the entries a trusted key did not sign, counting and warning under `tier`;
   // returns whether all were trusted.
@@ -195,6 +198,7 @@ private:
   std::set<std::pair<const remote::RemoteTier*, Key>> m_unusable; // guarded by the mutex
   std::shared_mutex m_bundle_mutex;
   std::unordered_map<Key, std::vector<Bytes>, KeyHash> m_bundle; // guarded by m_bundle_mutex
+  std::atomic<bool> m_has_bundles{false}; // !m_bundle.empty(), read without the mutex
   Listener m_listener;
 };
 
