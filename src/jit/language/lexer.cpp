@@ -38,11 +38,7 @@ tokenize(const SourceText& source)
   }
   auto here = [&] { return SourceLocation{line, static_cast<uint32_t>(i - line_start + 1)}; };
   auto push = [&](TokenKind kind, std::string_view token_text, SourceLocation location) {
-    Token& token =
-      tokens.emplace_back(Token{kind, token_text, location, at_line_start && depth == 0, {}});
-    if (token.starts_line) {
-      token.indentation = text.substr(line_start, location.column - 1);
-    }
+    tokens.push_back(Token{token_text, location, kind, at_line_start && depth == 0});
     at_line_start = false;
   };
 
@@ -169,7 +165,7 @@ tokenize(const SourceText& source)
   if (!at_line_start) {
     push(TokenKind::newline, "\n", here());
   }
-  tokens.push_back(Token{TokenKind::end, "", here(), false, {}});
+  tokens.push_back(Token{"", here(), TokenKind::end, false});
   return tokens;
 }
 

@@ -96,7 +96,7 @@ public:
         next();
         continue;
       }
-      if (!peek().indentation.empty()) {
+      if (!peek().indentation().empty()) {
         return error_at(peek(), "unexpected indentation");
       }
       if (is_keyword("def")) {
@@ -422,13 +422,13 @@ private:
     }
     std::string_view body_indentation; // as the body's first line has it
     uint32_t body_line = 0;
-    while (peek().kind != TokenKind::end && !peek().indentation.empty()) {
+    while (peek().kind != TokenKind::end && !peek().indentation().empty()) {
       if (body_line == 0) {
-        body_indentation = peek().indentation;
+        body_indentation = peek().indentation();
         body_line = peek().location.line;
-      } else if (peek().indentation != body_indentation) {
+      } else if (peek().indentation() != body_indentation) {
         return error_at(peek(),
-                        indentation_mismatch(peek().indentation, body_indentation, body_line));
+                        indentation_mismatch(peek().indentation(), body_indentation, body_line));
       }
       auto statement = parse_statement();
       if (!statement) {
