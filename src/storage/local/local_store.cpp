@@ -39,7 +39,7 @@ open_directory(const Config& config)
   if (struct stat st{}; ::stat(config.dir.c_str(), &st) == 0 && util::writable_by_others(st)) {
     // Whoever can write the directory can plant entries in it.
     if (config.require_signature == RequireSignature::all) {
-      util::warn_once("local:unusable",
+      util::warn_once("local:shared-refused",
                       fmt::format("cache directory {} can be written by other users ({}), and "
                                   "require_signature = all refuses it; the local cache is off "
                                   "for this process (chmod 700 makes it private)",
@@ -68,10 +68,6 @@ open_directory(const Config& config)
                                 "but not stored",
                                 config.dir.string(), std::strerror(errno)));
     return Access::read_only;
-  }
-  const auto tag = config.dir / "CACHEDIR.TAG";
-  if (::access(tag.c_str(), F_OK) != 0) {
-    (void)util::write_file_atomic(tag, k_cachedir_tag);
   }
   return Access::read_write;
 }
@@ -461,11 +457,21 @@ LocalStore::write_entry_file(const Key& key, std::string_view kind,
                             kept_records);
 }
 
+void
+LocalStore::write_cachedir_tag() const
+{
+  const auto tag = m_config.dir / "CACHEDIR.TAG";
+  if (::access(tag.c_str(), F_OK) != 0) {
+    (void)util::write_file_atomic(tag, k_cachedir_tag);
+  }
+}
+
 Expected<void>
 LocalStore::write_counted_file(const std::filesystem::path& path, int shard, std::string_view kind,
                                std::span<const uint8_t> record_bytes,
                                std::span<const uint8_t> kept_records)
 {
+  std::call_once(m_tag_once, [this] { write_cachedir_tag(); });
   auto file = util::AtomicFile::create(path);
   if (!file && file.error().code == ErrorCode::not_found) {
     if (auto made = util::create_directories(path.parent_path()); !made) {

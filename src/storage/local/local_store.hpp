@@ -118,6 +118,9 @@ private:
   Expected<void> write_entry_file(const Key& key, std::string_view kind,
                                   const std::vector<uint8_t>& record,
                                   const std::vector<uint8_t>& kept_records);
+  // Marks the directory for backup tools; done with the first file written, so that a process
+  // that only reads (a start from a bundle, say) creates no more than it must.
+  void write_cachedir_tag() const;
   // Writes a file atomically and counts it in `shard`; trims the shard when it is over its share.
   Expected<void> write_counted_file(const std::filesystem::path& path, int shard,
                                     std::string_view kind, std::span<const uint8_t> record,
@@ -140,6 +143,7 @@ private:
   Access m_access = Access::off;
   bool m_counts = false;    // statistics can be written (see the constructor)
   util::UniqueFd m_root_fd; // the cache directory, held open so lookups resolve fewer paths
+  std::once_flag m_tag_once;
 
   std::mutex m_pending_mutex;
   core::EventTally m_pending{"local"};
