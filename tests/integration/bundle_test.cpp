@@ -226,6 +226,39 @@ TEST_F(Bundle, LsAndVerifyDescribeIt)
   EXPECT_NE(verified.out.find("unsigned"), std::string::npos) << verified.out;
 }
 
+// The (kind, key) of each artifact `bundle ls --json` lists.
+std::set<std::pair<std::string, std::string>>
+artifacts_of(const std::string& bundle)
+{
+  auto listed = run_cli({"bundle", "ls", bundle, "--json"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  const auto json = nlohmann::json::parse(listed.out);
+  std::set<std::pair<std::string, std::string>> artifacts;
+  for (const auto& item : json["artifacts"]) {
+    artifacts.emplace(item["kind"].get<std::string>(), item["key"].get<std::string>());
+  }
+  return artifacts;
+}
+
+TEST(BundleMaking, ABundleMadeFromAWarmCacheHoldsWhatOneMadeFromAColdCacheHolds)
+{
+  // A warm run only reads graph entries; their kernels go into the bundle all the same.
+  TempDir dir;
+  const auto program = (k_examples / "transformer_block.jc").string();
+  const auto cache = (dir.path() / "cache").string();
+  std::vector<std::set<std::pair<std::string, std::string>>> made;
+  for (const std::string name : {"cold.jcb", "warm.jcb"}) {
+    const auto file = (dir.path() / name).string();
+    auto result =
+      run_cli({"bundle", "create", "-o", file, "--cache-dir", cache, "--from-run", program});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    made.push_back(artifacts_of(file));
+  }
+  EXPECT_TRUE(std::any_of(made[0].begin(), made[0].end(),
+                          [](const auto& artifact) { return artifact.first == "kernel"; }));
+  EXPECT_EQ(made[1], made[0]);
+}
+
 // Writes a key pair in `dir` and returns (secret key file, public key).
 std::pair<std::string, std::string>
 make_key(const std::filesystem::path& dir, const std::string& name)

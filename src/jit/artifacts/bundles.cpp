@@ -2,10 +2,14 @@
 
 #include "core/counters.hpp"
 #include "jit/build/toolchain.hpp"
+#include "jit/runtime/entries.hpp"
 #include "util/files.hpp"
 #include "util/log.hpp"
 
 #include <fmt/format.h>
+
+#include <set>
+#include <unistd.h>
 
 namespace jitcache::jit {
 
@@ -79,6 +83,46 @@ load_configured_bundle(Runtime& runtime)
   return std::move(*summary);
 }
 
+namespace {
+
+// `noted`, with the kernels each of its graph entries names that the local cache holds, after
+// that graph: a graph's kernels travel with it, so that a bundle holds the same whether the
+// run that noted it compiled them or only found the graph entry, and a call that no
+// precompiled variant admits can find its kernels in it.
+artifacts::Recorder::Noted
+with_kernels_of_graphs(storage::TieredStore& store, const artifacts::Recorder::Noted& noted)
+{
+  artifacts::Recorder::Noted complete;
+  complete.kept = noted.kept;
+  std::set<std::pair<std::string, Key>> listed(noted.stored.begin(), noted.stored.end());
+  for (const auto& [kind, key] : noted.stored) {
+    complete.stored.emplace_back(kind, key);
+    if (kind != k_graph_kind) {
+      continue;
+    }
+    auto found = store.get(key, kind);
+    if (!found || found->empty()) {
+      continue; // making the bundle says so
+    }
+    for (const auto& entry : found->entries) {
+      auto graph = read_graph_entry(entry);
+      if (!graph) {
+        continue;
+      }
+      for (const auto& kernel : graph->kernel_keys) {
+        const auto file = store.local().layout().entry_path(kernel);
+        if (::access(file.c_str(), F_OK) == 0 &&
+            listed.emplace(std::string(k_kernel_kind), kernel).second) {
+          complete.stored.emplace_back(std::string(k_kernel_kind), kernel);
+        }
+      }
+    }
+  }
+  return complete;
+}
+
+} // namespace
+
 Expected<artifacts::MadeBundle>
 make_bundle(Runtime& runtime, const artifacts::Recorder::Noted& noted)
 {
@@ -96,7 +140,8 @@ make_bundle(Runtime& runtime, const artifacts::Recorder::Noted& noted)
   options.signer = signer ? &*signer : nullptr;
   // The compiler's version probe describes the making machine only (as for remote push).
   options.left_out_kinds = {std::string(k_toolchain_kind)};
-  return artifacts::make_bundle(noted, *runtime.store(), options);
+  return artifacts::make_bundle(with_kernels_of_graphs(*runtime.store(), noted), *runtime.store(),
+                                options);
 }
 
 } // namespace jitcache::jit

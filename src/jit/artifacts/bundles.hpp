@@ -31,8 +31,9 @@ Expected<artifacts::Summary> load_bundle_file(Runtime& runtime, const std::files
 // failing cache never fails the computation). Returns what was installed.
 std::optional<artifacts::Summary> load_configured_bundle(Runtime& runtime);
 
-// A bundle of what `noted` lists, signed when signing_key is set (an unreadable key is an
-// error). REQUIRES: runtime.store() is not null.
+// A bundle of what `noted` lists, and of the kernels its graph entries name that the local
+// cache holds; signed when signing_key is set (an unreadable key is an error). REQUIRES:
+// runtime.store() is not null.
 Expected<artifacts::MadeBundle> make_bundle(Runtime& runtime,
                                             const artifacts::Recorder::Noted& noted);
 
