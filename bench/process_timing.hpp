@@ -6,8 +6,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -96,6 +98,60 @@ report(benchmark::State& state, double seconds, const std::string& failure)
     return;
   }
   state.SetIterationTime(seconds);
+}
+
+// The median of `values`; REQUIRES: not empty.
+inline double
+median_of(std::vector<double> values)
+{
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
+// A start, given the iteration's number; returns its wall time in seconds or, on failure, a
+// negative value and says why in its argument.
+using TimedStart = std::function<double(int round, std::string* failure)>;
+
+// Measures a small difference between two kinds of start, which groups of runs measured one
+// after the other cannot: the machine's speed drifts between groups by more than the
+// difference. Each iteration runs one start of each kind, in alternating order, and reports
+// the `measured` one's time; the counters give each kind's median (baseline_ms, measured_ms)
+// and the median of the per-iteration ratios measured / baseline (ratio).
+inline void
+measure_paired_starts(benchmark::State& state, const TimedStart& baseline,
+                      const TimedStart& measured)
+{
+  std::vector<double> baseline_times;
+  std::vector<double> measured_times;
+  std::vector<double> ratios;
+  std::string failure;
+  int round = 0;
+  for (auto _ : state) {
+    double base = 0;
+    double timed = 0;
+    if (round % 2 == 0) {
+      base = baseline(round, &failure);
+      timed = base < 0 ? base : measured(round, &failure);
+    } else {
+      timed = measured(round, &failure);
+      base = timed < 0 ? timed : baseline(round, &failure);
+    }
+    ++round;
+    if (base < 0 || timed < 0) {
+      state.SkipWithError(failure.c_str());
+      return;
+    }
+    state.SetIterationTime(timed);
+    baseline_times.push_back(base);
+    measured_times.push_back(timed);
+    ratios.push_back(timed / base);
+  }
+  if (!ratios.empty()) {
+    state.counters["baseline_ms"] = median_of(baseline_times) * 1e3;
+    state.counters["measured_ms"] = median_of(measured_times) * 1e3;
+    state.counters["ratio"] = median_of(ratios);
+  }
 }
 
 // One cold start per iteration, each with a new, empty cache directory under `scratch`.
