@@ -47,8 +47,12 @@ protected:
   SetUpTestSuite()
   {
     s_dir = std::make_unique<TempDir>();
-    std::vector<std::string> args = {
-      "bundle", "create", "-o", bundle_path(), "--cache-dir", (s_dir->path() / "cache").string()};
+    // ctest runs each test in a process of its own, and each makes the suite's bundle: from
+    // one cache of the build tree, the examples' kernels are compiled once rather than once
+    // per test (a bundle made from a warm cache holds what one from a cold cache holds:
+    // BundleMaking below).
+    std::vector<std::string> args = {"bundle",      "create",      "-o",
+                                     bundle_path(), "--cache-dir", JITCACHE_TEST_SHARED_CACHE};
     for (const auto& program : example_programs()) {
       args.push_back("--from-run");
       args.push_back(program);
