@@ -80,8 +80,8 @@ check_precompile(const artifacts::BundleItem& item, const artifacts::Bundle& bun
   }
   const auto& graph_key = variant->record.graph_key;
   const bool has_graph =
-    std::any_of(bundle.items.begin(), bundle.items.end(), [&](const artifacts::BundleItem& item) {
-      return item.manifest.kind == k_graph_kind && item.manifest.key == graph_key;
+    std::any_of(bundle.items.begin(), bundle.items.end(), [&](const artifacts::BundleItem& other) {
+      return other.manifest.kind == k_graph_kind && other.manifest.key == graph_key;
     });
   if (!has_graph) {
     return make_error(ErrorCode::corrupt,
