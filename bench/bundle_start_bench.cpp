@@ -59,6 +59,18 @@ make_bundle(const ScratchDir& scratch, int64_t program, const Environment& env,
   return timed_process(argv, env, failure) < 0 ? std::string() : file;
 }
 
+// make_bundle for the benchmark's program; on failure, skips the benchmark and returns "".
+std::string
+bundle_or_skip(benchmark::State& state, const ScratchDir& scratch)
+{
+  std::string failure;
+  auto bundle = make_bundle(scratch, state.range(0), {}, &failure);
+  if (bundle.empty()) {
+    state.SkipWithError(failure.c_str());
+  }
+  return bundle;
+}
+
 // A start from `bundle` in a new, empty cache directory.
 double
 start_from_bundle(const ScratchDir& scratch, const std::string& bundle, int round,
@@ -81,12 +93,11 @@ BundleStart_bundle(benchmark::State& state)
 {
   state.SetLabel(program_name(state.range(0)));
   ScratchDir scratch("bundle-start");
-  std::string failure;
-  const auto bundle = make_bundle(scratch, state.range(0), {}, &failure);
+  const auto bundle = bundle_or_skip(state, scratch);
   if (bundle.empty()) {
-    state.SkipWithError(failure.c_str());
     return;
   }
+  std::string failure;
   int round = 0;
   for (auto _ : state) {
     report(state, start_from_bundle(scratch, bundle, round++, {}, state.range(0), &failure),
@@ -101,10 +112,8 @@ BundleSpeedup_cold(benchmark::State& state)
 {
   state.SetLabel(program_name(state.range(0)));
   ScratchDir scratch("bundle-speedup");
-  std::string failure;
-  const auto bundle = make_bundle(scratch, state.range(0), {}, &failure);
+  const auto bundle = bundle_or_skip(state, scratch);
   if (bundle.empty()) {
-    state.SkipWithError(failure.c_str());
     return;
   }
   const int64_t program = state.range(0);
