@@ -1,6 +1,7 @@
 // Bundles through the real binary, the real compiler and real cache directories: made from
 // runs of every example, they warm fresh processes with empty caches, with or without a
 // compiler; damaged or untrusted bundles are refused before anything is installed.
+#include "support/build_id.hpp"
 #include "support/cli_runner.hpp"
 #include "support/run_report.hpp"
 #include "support/temp_dir.hpp"
@@ -344,6 +345,19 @@ TEST(EmbedBundle, ABundleSavedThroughTheApiWarmsAFreshProcessWithoutACompiler)
   EXPECT_NE(second->stdout_text.find("traces 0, compiles 0, local hits 0, bundle hits 1,"),
             std::string::npos)
     << second->stdout_text << second->stderr_text;
+
+  // Another build of the program, whose function of the same name might compute something
+  // else, is not served the precompiled function: it traces it, and finds the graph's code in
+  // the bundle, compiling nothing.
+  const auto other_build = dir.path() / "embed_mlp_other_build";
+  ASSERT_TRUE(copy_as_another_build(JITCACHE_EMBED_EXAMPLE_PATH, other_build));
+  loading.environment["JITCACHE_DIR"] = (dir.path() / "other").string();
+  loading.environment.erase("JITCACHE_CXX");
+  auto third = util::run_process({other_build.string()}, loading);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->exit_code, 0) << third->stdout_text << third->stderr_text;
+  EXPECT_NE(third->stdout_text.find("traces 1, compiles 0,"), std::string::npos)
+    << third->stdout_text << third->stderr_text;
 }
 
 } // namespace

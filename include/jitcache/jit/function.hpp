@@ -48,7 +48,9 @@ class FunctionCore {
 public:
   using Body = std::function<std::vector<Tensor>(std::span<const Tensor>)>;
 
-  explicit FunctionCore(std::string name);
+  // `code`: an address in the code of the executable or library that defines the function,
+  // which ties precompiled variants to that build of it.
+  FunctionCore(std::string name, const void* code);
   ~FunctionCore();
   FunctionCore(const FunctionCore&) = delete;
   FunctionCore& operator=(const FunctionCore&) = delete;
@@ -100,7 +102,9 @@ template<typename F>
 class Function {
 public:
   Function(std::string name, F body)
-    : m_core(std::make_shared<detail::FunctionCore>(std::move(name))), m_body(std::move(body))
+    : m_core(std::make_shared<detail::FunctionCore>(
+        std::move(name), reinterpret_cast<const void*>(&Function::code_anchor))),
+      m_body(std::move(body))
   {
   }
 
@@ -149,6 +153,13 @@ public:
   }
 
 private:
+  // Instantiated with the lambda's type, so in the object that defines the lambda: its address
+  // says which build of the program the function belongs to.
+  static void
+  code_anchor()
+  {
+  }
+
   std::shared_ptr<detail::FunctionCore> m_core;
   F m_body;
 };

@@ -2,6 +2,7 @@
 
 #include "jit/ir/printer.hpp"
 #include "jit/runtime/entries.hpp"
+#include "util/build_id.hpp"
 #include "util/hashing.hpp"
 
 #include <jitcache/key_builder.hpp>
@@ -85,6 +86,16 @@ program_function_identity(const Graph& graph)
   const auto digest =
     util::blake2b_256(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
   return fmt::format("{}@{}", graph.name, to_hex(digest).substr(0, 16));
+}
+
+std::string
+traced_function_identity(const std::string& name, const void* code)
+{
+  const auto build_id = util::build_id_of_code(code);
+  if (!build_id) {
+    return name;
+  }
+  return fmt::format("{}@build-{}", name, build_id->substr(0, 16));
 }
 
 } // namespace jitcache::jit

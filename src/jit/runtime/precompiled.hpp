@@ -4,8 +4,9 @@
 //   key    BLAKE2b of: artifact "precompile", function (its identity), graph_key, guard
 //   guard  the variant's guard set (guards/guard_set.hpp), the level-0 entry's guards
 //   blobs  function   the function's identity: "NAME@<16 hex digits>" for a program's
-//                     function (its name and a digest of its canonical text), "NAME" for a
-//                     traced C++ function
+//                     function (its name and a digest of its canonical text),
+//                     "NAME@build-<16 hex digits>" for a traced C++ function (its name and the
+//                     build ID of its code), "NAME" for one whose code has no build ID
 //          graph      the specialized graph, printed in the JIT's language (ir/printer.hpp),
 //                     which parses back to the same graph
 //          graph_key  the key of its graph entry (64 hex digits): the plan, the kernel keys and
@@ -58,5 +59,12 @@ struct PrecompiledVariant {
 // The identity of a program's function: its name and a digest of its canonical text, so that
 // a precompiled variant never serves another function of the same name.
 std::string program_function_identity(const Graph& graph);
+
+// The identity of a traced C++ function (jit::function): its name and the build ID of the
+// executable or library that holds its code (`code`, an address in it), "NAME@build-<16 hex
+// digits>", so that a bundle made by another build of the program, where the function may
+// compute something else, traces it instead of serving it; the name alone when that object has
+// no build ID.
+std::string traced_function_identity(const std::string& name, const void* code);
 
 } // namespace jitcache::jit

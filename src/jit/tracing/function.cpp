@@ -3,6 +3,7 @@
 #include "jit/artifacts/bundles.hpp"
 #include "jit/runtime/default_runtime.hpp"
 #include "jit/runtime/dispatcher.hpp"
+#include "jit/runtime/precompiled.hpp"
 #include "jit/runtime/specialize.hpp"
 #include "jit/tracing/trace_session.hpp"
 #include "util/clock.hpp"
@@ -71,9 +72,10 @@ runtime_with_bundle()
 } // namespace
 
 struct FunctionCore::State {
-  explicit State(std::string function_name)
+  State(std::string function_name, const void* code)
     : name(std::move(function_name)),
-      dispatcher(name, runtime_with_bundle(), options_from_config(), /*traced=*/true)
+      dispatcher(name, runtime_with_bundle(), options_from_config(), /*traced=*/true,
+                 traced_function_identity(name, code))
   {
   }
   std::string name;
@@ -82,7 +84,10 @@ struct FunctionCore::State {
   FunctionStats stats;
 };
 
-FunctionCore::FunctionCore(std::string name) : m_state(std::make_unique<State>(std::move(name))) {}
+FunctionCore::FunctionCore(std::string name, const void* code)
+  : m_state(std::make_unique<State>(std::move(name), code))
+{
+}
 
 FunctionCore::~FunctionCore() = default;
 
