@@ -376,4 +376,20 @@ decode_entries(const Bytes& buffer, const DecodeOptions& options)
   return entries;
 }
 
+Expected<std::vector<DecodedEntry>>
+decode_entries_of(const Key& key, const Bytes& buffer, const DecodeOptions& options)
+{
+  auto decoded = decode_entries(buffer, options);
+  if (!decoded) {
+    return decoded;
+  }
+  for (const auto& record : *decoded) {
+    if (record.entry.key != key) {
+      return make_error(ErrorCode::corrupt,
+                        fmt::format("it holds an entry for key {}", record.entry.key.to_hex()));
+    }
+  }
+  return decoded;
+}
+
 } // namespace jitcache::core

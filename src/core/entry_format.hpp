@@ -82,6 +82,12 @@ Expected<DecodedEntry> decode_entry(const Bytes& buffer, size_t offset = 0,
 Expected<std::vector<DecodedEntry>> decode_entries(const Bytes& buffer,
                                                    const DecodeOptions& options = {});
 
+// decode_entries for the value stored under `key`: a record of another key is an error
+// (corrupt: "it holds an entry for key ..."), since someone wrote it there or a server mixed
+// keys up.
+Expected<std::vector<DecodedEntry>> decode_entries_of(const Key& key, const Bytes& buffer,
+                                                      const DecodeOptions& options = {});
+
 // Checks an artifact kind: 1 to 64 characters of [a-z0-9_-].
 Expected<void> validate_kind(std::string_view kind);
 

@@ -195,17 +195,7 @@ TieredStore::flush()
 std::vector<Entry>
 TieredStore::checked_entries(const remote::RemoteTier& tier, const Key& key, const Bytes& value)
 {
-  auto decoded = core::decode_entries(value);
-  if (decoded) {
-    for (const auto& record : *decoded) {
-      if (record.entry.key != key) {
-        // A valid entry, but of another key: someone wrote it here, or a server mixed keys.
-        decoded = make_error(ErrorCode::corrupt, fmt::format("it holds an entry for key {}",
-                                                             record.entry.key.to_hex()));
-        break;
-      }
-    }
-  }
+  auto decoded = core::decode_entries_of(key, value);
   if (!decoded || decoded->empty()) {
     tier.record(core::counter::corrupt_in(tier.name()));
     util::warn_once(fmt::format("{}:corrupt", tier.name()),

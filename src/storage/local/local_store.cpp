@@ -270,16 +270,10 @@ LocalStore::inspect(const Key& key, const core::DecodeOptions& options) const
   if (!bytes) {
     return std::unexpected(bytes.error());
   }
-  auto decoded = core::decode_entries(Bytes::adopt(std::move(*bytes)), options);
+  auto decoded = core::decode_entries_of(key, Bytes::adopt(std::move(*bytes)), options);
   if (!decoded) {
     return make_error(decoded.error().code,
                       fmt::format("{}: {}", path.string(), decoded.error().message));
-  }
-  for (const auto& record : *decoded) {
-    if (record.entry.key != key) {
-      return make_error(ErrorCode::corrupt, fmt::format("{}: holds an entry for key {}",
-                                                        path.string(), record.entry.key.to_hex()));
-    }
   }
   return decoded;
 }
@@ -342,16 +336,7 @@ LocalStore::get(const Key& key, std::string_view kind)
                                                         path, util::describe_permissions(st)));
   }
   const uint64_t size = bytes->size();
-  auto decoded = core::decode_entries(*bytes);
-  if (decoded) {
-    for (const auto& record : *decoded) {
-      if (record.entry.key != key) {
-        decoded = make_error(ErrorCode::corrupt, fmt::format("it holds an entry for key {}",
-                                                             record.entry.key.to_hex()));
-        break;
-      }
-    }
-  }
+  auto decoded = core::decode_entries_of(key, *bytes);
   if (!decoded) {
     record_miss(kind);
     const auto path = m_layout.entry_path_string(key);

@@ -93,6 +93,21 @@ TEST(EntryFormat, RoundTripsSignatureAndManyRecords)
   expect_same(second, records[1].entry);
 }
 
+TEST(EntryFormat, RecordsOfAnotherKeyAreRefusedWhereAKeysRecordsAreExpected)
+{
+  const Entry mine = make_entry("mine", 10);
+  const Entry other = make_entry("other", 10);
+  auto bytes = encode_entry(mine, 1).value();
+  EXPECT_EQ(decode_entries_of(mine.key, Bytes::copy_of(bytes)).value().size(), 1u);
+  const auto more = encode_entry(other, 1).value();
+  bytes.insert(bytes.end(), more.begin(), more.end());
+  const auto mixed = decode_entries_of(mine.key, Bytes::copy_of(bytes));
+  ASSERT_FALSE(mixed.has_value());
+  EXPECT_EQ(mixed.error().code, ErrorCode::corrupt);
+  EXPECT_NE(mixed.error().message.find(other.key.to_hex()), std::string::npos)
+    << mixed.error().message;
+}
+
 TEST(EntryFormat, UncompressedBlobsShareTheBuffer)
 {
   const auto bytes = encode_entry(make_entry("x", 1000), 0).value();
