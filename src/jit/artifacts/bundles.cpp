@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include <set>
-#include <unistd.h>
 
 namespace jitcache::jit {
 
@@ -110,8 +109,7 @@ with_kernels_of_graphs(storage::TieredStore& store, const artifacts::Recorder::N
         continue;
       }
       for (const auto& kernel : graph->kernel_keys) {
-        const auto file = store.local().layout().entry_path(kernel);
-        if (::access(file.c_str(), F_OK) == 0 &&
+        if (store.local().holds(kernel) &&
             listed.emplace(std::string(k_kernel_kind), kernel).second) {
           complete.stored.emplace_back(std::string(k_kernel_kind), kernel);
         }

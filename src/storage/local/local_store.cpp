@@ -125,6 +125,13 @@ LocalStore::open_entry(const Key& key) const
   return open_relative(Layout::relative_entry_path(key));
 }
 
+bool
+LocalStore::holds(const Key& key) const
+{
+  return m_access != Access::off &&
+         ::faccessat(m_root_fd.get(), Layout::relative_entry_path(key).c_str(), F_OK, 0) == 0;
+}
+
 util::UniqueFd
 LocalStore::open_relative(const std::string& relative) const
 {

@@ -59,6 +59,8 @@ public:
   Expected<void> put(const Entry& entry) override;
   Expected<bool> remove(const Key& key) override;
   Expected<void> for_each_key(const std::function<bool(const Key&)>& visit) override;
+  // Whether an entry file of `key` exists; reads nothing and counts nothing.
+  bool holds(const Key& key) const;
 
   Access
   access() const
